@@ -1,0 +1,32 @@
+"""zhengwen cleaners: Chinese government and news pages in, clean articles out.
+
+>>> from cleaners import clean_html
+>>> article = clean_html(open("page.html", "rb").read(), url="http://example.gov.cn/a.html")
+>>> article.title, article.published, article.text
+
+No network and no database here: bytes or text in, :class:`Article` out.
+"""
+
+import logging
+
+from .api import clean_html, clean_text
+from .article import Article, Removal
+from .errors import CleanerError, DecodeError, InputError, RulesError
+from .rules import Rule, RuleSet, default_rules, load_rules
+
+__all__ = [
+    "Article",
+    "CleanerError",
+    "DecodeError",
+    "InputError",
+    "Removal",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "clean_html",
+    "clean_text",
+    "default_rules",
+    "load_rules",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

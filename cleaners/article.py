@@ -1,0 +1,45 @@
+"""The result of cleaning: one article with its metadata and the trace of removals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, NamedTuple
+
+__all__ = ["Article", "Removal"]
+
+
+class Removal(NamedTuple):
+    """One block or line dropped by a named rule (``rule`` is stable, see rules/*.toml)."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article.
+
+    ``text`` holds the body paragraphs joined by newlines, without the title.
+    ``published`` is ISO 8601: a full timestamp with offset when the time is known,
+    a bare date when only the day is known, ``None`` when the page gives none.
+    """
+
+    url: str | None = None
+    title: str | None = None
+    text: str = ""
+    published: str | None = None
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    sitename: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    original_url: str | None = None
+    language: str | None = None
+    encoding: str | None = None
+    removed: list[Removal] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain dicts, lists and strings."""
+        data = asdict(self)
+        data["removed"] = [{"rule": r.rule, "text": r.text} for r in self.removed]
+        return data

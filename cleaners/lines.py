@@ -1,0 +1,92 @@
+"""The line pass: what the page pruning cannot see, found line by line.
+
+Shared by HTML post-cleaning (trafilatura's output) and text dumps: field lines
+(来源, 责任编辑, 网址 …) become Article fields and leave the body, drop patterns remove
+widget and meta lines, and a list heading (相关阅读 …) cuts the rest of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .article import Removal
+from .dates import parse_date
+from .rules import Rule, RuleSet
+
+__all__ = ["LineResult", "clean_lines", "normalise_field", "take_fields"]
+
+_SNIPPET_CHARS = 200
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
+_NOT_A_NAME = re.compile(r"^(TOP|top|Top)\W*$|^https?://")
+_KEYWORD_SPLIT = re.compile(r"[\s,，;；、|｜/]+")
+
+
+@dataclass
+class LineResult:
+    """Lines kept, removals made and the fields the field rules found."""
+
+    lines: list[str] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+def normalise_field(name: str, value: str) -> object | None:
+    """Clean a raw field value; ``None`` when it carries nothing usable."""
+    value = value.strip(" \t:：,，。;；()（）【】[]|｜")
+    if not value:
+        return None
+    if name == "published":
+        return parse_date(value)
+    if name == "keywords":
+        words = [w for w in _KEYWORD_SPLIT.split(value) if w]
+        return words or None
+    if name in ("url", "original_url"):
+        return value if value.startswith(("http://", "https://")) else None
+    if not _MEANINGFUL.search(value) or _NOT_A_NAME.match(value):
+        return None
+    return value
+
+
+def take_fields(rule: Rule, line: str, fields: dict[str, object]) -> bool:
+    """Fill ``fields`` (first value wins) from ``rule``'s groups; did the rule match?"""
+    m = rule.search(line)
+    if m is None:
+        return False
+    for name, raw in m.groupdict().items():
+        if raw and name not in fields:
+            value = normalise_field(name, raw)
+            if value is not None:
+                fields[name] = value
+    return True
+
+
+def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> LineResult:
+    """Run the field, drop and drop-list rules over ``lines``.
+
+    A list heading cuts the rest of the text once a body line has been kept, so a
+    heading above the article cannot take it away; in a ``trailer`` (lines known to
+    follow the body) it cuts at once.
+    """
+    result = LineResult()
+    cuts = rules.of_kind("drop-list")
+    field_rules = rules.of_kind("field")
+    drops = tuple(r for r in rules.of_kind("drop") if r.patterns)
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        cut = next((r for r in cuts if len(line) <= r.max_chars and r.search(line)), None)
+        if cut is not None and (trailer or result.lines):
+            rest = [x.strip() for x in lines[index:] if x.strip()]
+            result.removed.append(Removal(cut.name, "\n".join(rest)[:_SNIPPET_CHARS]))
+            break
+        rule = next((r for r in field_rules
+                     if len(line) <= r.max_chars and take_fields(r, line, result.fields)), None)
+        if rule is None:
+            rule = next((r for r in drops if len(line) <= r.max_chars and r.search(line)), None)
+        if rule is not None:
+            result.removed.append(Removal(rule.name, line[:_SNIPPET_CHARS]))
+            continue
+        result.lines.append(line)
+    return result

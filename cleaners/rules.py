@@ -1,0 +1,231 @@
+"""Load the named cleaning rules from TOML files into an immutable :class:`RuleSet`.
+
+A rule is data: a stable ``name`` (it appears in ``Article.removed`` and in crawl
+stats), a ``kind``, CSS ``selectors`` and/or regex ``patterns``, a ``why`` and
+``examples`` that the test suite runs through the rule. Patterns are written once,
+in Simplified Chinese; the loader adds their Traditional forms.
+
+Kinds:
+
+``content``     selectors of the block that holds the article (first match wins)
+``drop``        elements removed from the page by selector; and blocks or text lines of
+                at most ``max_chars`` characters that a pattern matches
+``drop-list``   a heading (相关阅读 …): in a page the link list it heads is removed, in
+                text the heading line and everything after it
+``field``       short lines holding metadata: the named groups of a pattern (``source``,
+                ``published`` …) fill Article fields and the line leaves the body
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import zhconv
+from selectolax.lexbor import LexborHTMLParser
+
+from .errors import RulesError
+
+__all__ = ["KINDS", "Rule", "RuleSet", "default_rules", "load_rules"]
+
+KINDS = ("content", "drop", "drop-list", "field")
+FIELDS = ("url", "title", "published", "source", "author", "editor", "sitename", "keywords",
+          "original_url")
+_KEYS = {"name", "kind", "selectors", "patterns", "why", "examples", "max_chars"}
+_DEFAULT_MAX_CHARS = 200
+_NAME = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named rule; see the module docstring for the kinds."""
+
+    name: str
+    kind: str
+    why: str
+    selectors: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    examples: tuple[str, ...] = ()
+    max_chars: int = _DEFAULT_MAX_CHARS
+    origin: str = ""
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first pattern match in ``text``, or ``None``."""
+        for pattern in self.patterns:
+            m = pattern.search(text)
+            if m:
+                return m
+        return None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Rules grouped by kind, in file order; user files come before the defaults."""
+
+    rules: tuple[Rule, ...]
+
+    def of_kind(self, kind: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.kind == kind)
+
+    def names(self) -> list[str]:
+        return [r.name for r in self.rules]
+
+    def __add__(self, other: RuleSet) -> RuleSet:
+        return merge_rules([self, other])
+
+
+def _variants(pattern: str) -> list[str]:
+    """The pattern plus its Traditional spellings (mainland, Taiwan and Hong Kong)."""
+    out = [pattern]
+    for locale in ("zh-hant", "zh-tw", "zh-hk"):
+        variant = zhconv.convert(pattern, locale)
+        if variant not in out:
+            out.append(variant)
+    return out
+
+
+def _line_of(raw: str, name: str) -> int | None:
+    m = re.search(rf"""^\s*name\s*=\s*["']{re.escape(name)}["']""", raw, re.MULTILINE)
+    return raw.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _strings(value: object, key: str, path: str, line: int | None, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise RulesError(path, f"{key} must be a list of non-empty strings", line=line, rule=name)
+    return tuple(value)
+
+
+def _check_selector(selector: str, path: str, line: int | None, name: str) -> None:
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except Exception as exc:  # selectolax raises a bare exception type for bad CSS
+        raise RulesError(path, f"bad selector {selector!r}: {exc}", line=line, rule=name) from exc
+
+
+def _build_rule(entry: dict, path: str, raw: str) -> Rule:
+    name = entry.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise RulesError(path, f"every rule needs a name like 'family.variant', got {name!r}")
+    line = _line_of(raw, name)
+    unknown = set(entry) - _KEYS
+    if unknown:
+        raise RulesError(path, f"unknown keys {sorted(unknown)}", line=line, rule=name)
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        raise RulesError(path, f"kind must be one of {KINDS}, got {kind!r}", line=line, rule=name)
+    why = entry.get("why")
+    if not isinstance(why, str) or not why.strip():
+        raise RulesError(path, "every rule needs a 'why'", line=line, rule=name)
+    selectors = _strings(entry.get("selectors"), "selectors", path, line, name)
+    patterns = _strings(entry.get("patterns"), "patterns", path, line, name)
+    if not selectors and not patterns:
+        raise RulesError(path, "a rule needs selectors or patterns", line=line, rule=name)
+    if kind in ("field", "drop-list") and not patterns:
+        raise RulesError(path, f"a {kind} rule needs patterns", line=line, rule=name)
+    if kind == "content" and not selectors:
+        raise RulesError(path, "a content rule needs selectors", line=line, rule=name)
+    for selector in selectors:
+        _check_selector(selector, path, line, name)
+    compiled = []
+    for pattern in patterns:
+        for variant in _variants(pattern):
+            try:
+                compiled.append(re.compile(variant))
+            except re.error as exc:
+                raise RulesError(path, f"bad pattern {pattern!r}: {exc}", line=line,
+                                 rule=name) from exc
+    if kind == "field":
+        for p in compiled:
+            groups = set(p.groupindex)
+            if not groups or not groups <= set(FIELDS):
+                raise RulesError(path, f"field patterns need named groups from {FIELDS}, "
+                                 f"got {sorted(groups)}", line=line, rule=name)
+    max_chars = entry.get("max_chars", _DEFAULT_MAX_CHARS)
+    if not isinstance(max_chars, int) or max_chars <= 0:
+        raise RulesError(path, "max_chars must be a positive integer", line=line, rule=name)
+    return Rule(name=name, kind=kind, why=why.strip(), selectors=selectors,
+                patterns=tuple(compiled),
+                examples=_strings(entry.get("examples"), "examples", path, line, name),
+                max_chars=max_chars, origin=f"{path}:{line or 1}")
+
+
+def _read_file(path: Path) -> tuple[Rule, ...]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(str(path), f"cannot read rules file: {exc}") from exc
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise RulesError(str(path), f"invalid TOML: {exc}",
+                         line=int(m.group(1)) if m else None) from exc
+    unknown = set(data) - {"rule"}
+    if unknown:
+        raise RulesError(str(path), f"unknown top-level keys {sorted(unknown)}; use [[rule]]")
+    entries = data.get("rule", [])
+    if not isinstance(entries, list):
+        raise RulesError(str(path), "[[rule]] must be an array of tables")
+    return tuple(_build_rule(entry, str(path), raw) for entry in entries)
+
+
+def merge_rules(sets: Sequence[RuleSet]) -> RuleSet:
+    """Concatenate rule sets; a repeated name is an error (names are stable IDs)."""
+    seen: dict[str, Rule] = {}
+    for rule in (r for s in sets for r in s.rules):
+        if rule.name in seen:
+            first = seen[rule.name]
+            path, _, line = rule.origin.rpartition(":")
+            raise RulesError(path, f"duplicate rule name (first defined at {first.origin})",
+                             line=int(line) if line.isdigit() else None, rule=rule.name)
+        seen[rule.name] = rule
+    return RuleSet(tuple(seen.values()))
+
+
+def _builtin_paths() -> list[Path]:
+    folder = resources.files("cleaners") / "rules"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The rules shipped in ``cleaners/rules/``, loaded once."""
+    return merge_rules([RuleSet(_read_file(p)) for p in _builtin_paths()])
+
+
+@lru_cache(maxsize=32)
+def _load_user(path: str, mtime: float) -> RuleSet:
+    return RuleSet(_read_file(Path(path)))
+
+
+def load_rules(*paths: str | Path, defaults: bool = True) -> RuleSet:
+    """User rule files (first, so their content selectors win) plus the defaults."""
+    sets: list[RuleSet] = []
+    for p in paths:
+        path = Path(p)
+        if not path.is_file():
+            raise RulesError(str(path), "rules file not found")
+        sets.append(_load_user(str(path.resolve()), path.stat().st_mtime))
+    if defaults:
+        sets.append(default_rules())
+    return merge_rules(sets)
+
+
+def resolve_rules(rules: RuleSet | str | Path | Iterable[str | Path] | None) -> RuleSet:
+    """Accept what the public API accepts for ``rules=`` and return a RuleSet."""
+    if rules is None:
+        return default_rules()
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, (str, Path)):
+        return load_rules(rules)
+    return load_rules(*rules)
