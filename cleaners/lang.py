@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import zhconv
+from .script import convert
 
 __all__ = ["detect_language"]
 
@@ -15,7 +15,7 @@ _MIN_HAN_SHARE = 0.3
 
 
 def _changed(text: str, locale: str) -> int:
-    converted = zhconv.convert(text, locale)
+    converted = convert(text, locale)
     return sum(a != b for a, b in zip(text, converted, strict=False))
 
 

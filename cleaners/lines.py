@@ -81,8 +81,10 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
             rest = [x.strip() for x in lines[index:] if x.strip()]
             result.removed.append(Removal(cut.name, "\n".join(rest)[:_SNIPPET_CHARS]))
             break
-        rule = next((r for r in field_rules
-                     if len(line) <= r.max_chars and take_fields(r, line, result.fields)), None)
+        # A meta line may carry several fields (来源：… 责任编辑：…): every rule runs.
+        hits = [r for r in field_rules
+                if len(line) <= r.max_chars and take_fields(r, line, result.fields)]
+        rule = hits[0] if hits else None
         if rule is None:
             rule = next((r for r in drops if len(line) <= r.max_chars and r.search(line)), None)
         if rule is not None:

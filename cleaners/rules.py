@@ -26,10 +26,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import zhconv
 from selectolax.lexbor import LexborHTMLParser
 
 from .errors import RulesError
+from .script import convert
 
 __all__ = ["KINDS", "Rule", "RuleSet", "default_rules", "load_rules"]
 
@@ -83,7 +83,7 @@ def _variants(pattern: str) -> list[str]:
     """The pattern plus its Traditional spellings (mainland, Taiwan and Hong Kong)."""
     out = [pattern]
     for locale in ("zh-hant", "zh-tw", "zh-hk"):
-        variant = zhconv.convert(pattern, locale)
+        variant = convert(pattern, locale)
         if variant not in out:
             out.append(variant)
     return out

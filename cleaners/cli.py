@@ -1,0 +1,122 @@
+"""``zhengwen clean``: clean saved pages and text dumps from files or stdin."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import click
+from rich.progress import Progress
+
+from .api import clean_html, clean_text
+from .article import Article
+from .errors import CleanerError, InputError
+from .formats import to_markdown, to_text
+from .rules import RuleSet, load_rules
+
+__all__ = ["clean_command"]
+
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+TEXT_SUFFIXES = {".txt"}
+_PROGRESS_MIN_INPUTS = 20
+
+
+def iter_inputs(paths: tuple[str, ...]) -> Iterator[Path | None]:
+    """Files named or found under directories (sorted); ``None`` stands for stdin."""
+    for raw in paths:
+        if raw == "-":
+            yield None
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and p.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES)
+        else:
+            yield path
+
+
+def _kind(path: Path | None, forced: str | None, data: bytes) -> str:
+    if forced:
+        return forced
+    if path is not None and path.suffix.lower() in TEXT_SUFFIXES:
+        return "text"
+    if path is not None and path.suffix.lower() in HTML_SUFFIXES:
+        return "html"
+    return "html" if b"<" in data[:2048] and b">" in data[:2048] else "text"
+
+
+def clean_one(path: Path | None, *, url: str | None, rules: RuleSet,
+              forced: str | None) -> Article:
+    """Read and clean one input; raises CleanerError subclasses naming it."""
+    name = str(path) if path is not None else "<stdin>"
+    try:
+        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    kind = _kind(path, forced, data)
+    if kind == "html":
+        return clean_html(data, url, rules=rules)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from .decode import decode_bytes
+        text, _ = decode_bytes(data, source=name)
+    return clean_text(text, url, rules=rules)
+
+
+def _write(out: IO[str], fmt: str, records: list[tuple[str, Article]]) -> None:
+    if fmt == "json":
+        json.dump([{"path": p, **a.to_dict()} for p, a in records], out, ensure_ascii=False,
+                  indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for p, a in records:
+            out.write(json.dumps({"path": p, **a.to_dict()}, ensure_ascii=False) + "\n")
+    else:
+        render = to_markdown if fmt == "md" else to_text
+        out.write(("\n" if fmt == "md" else "\n\f\n").join(render(a) for _, a in records))
+
+
+@click.command("clean")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--url", help="URL of the page (one input), used for metadata and output.")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra rules file (TOML); may be given several times.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "txt", "md"]),
+              default="jsonl", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Output file (default: stdout).")
+@click.option("--as", "forced", type=click.Choice(["html", "text"]),
+              help="Treat every input as HTML or as a text dump, whatever its suffix.")
+def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str, ...],
+                  fmt: str, output: str, forced: str | None) -> None:
+    """Clean saved HTML pages (.html/.htm/.shtml) and text dumps (.txt).
+
+    PATHS are files or directories (searched recursively); '-' reads stdin. A file
+    that cannot be read or decoded is reported by name and the run goes on; the exit
+    code is 1 when any input failed.
+    """
+    rules = load_rules(*rule_files)  # a broken rules file stops the run before any input
+    inputs = list(iter_inputs(paths))
+    records: list[tuple[str, Article]] = []
+    failures = 0
+    with Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS,
+                  console=None) as progress:
+        task = progress.add_task("cleaning", total=len(inputs))
+        for path in inputs:
+            name = str(path) if path is not None else "-"
+            try:
+                records.append((name, clean_one(path, url=url, rules=rules, forced=forced)))
+            except CleanerError as exc:
+                failures += 1
+                message = str(exc) if name in str(exc) else f"{name}: {exc}"
+                click.echo(f"Error: {message}", err=True)
+            progress.advance(task)
+    with click.open_file(output, "w", encoding="utf-8") as out:
+        _write(out, fmt, records)
+    if failures:
+        click.echo(f"{failures} of {len(inputs)} inputs failed", err=True)
+        raise SystemExit(1)
