@@ -9,6 +9,9 @@ import click
 from cleaners import CleanerError
 from cleaners.cli import clean_command
 
+from .errors import ScraperError
+from .sources import load_sources
+
 __all__ = ["cli", "main"]
 
 
@@ -21,6 +24,20 @@ def cli() -> None:
 cli.add_command(clean_command)
 
 
+@cli.group("sources")
+def sources_group() -> None:
+    """Work with sources files."""
+
+
+@sources_group.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def sources_check(file: str) -> None:
+    """Validate a sources FILE; every mistake is named with its line."""
+    sources = load_sources(file)
+    click.echo(f"{file}: {len(sources)} sources OK "
+               f"({', '.join(s.id for s in sources)})")
+
+
 def main() -> None:
     """Console entry point: the single error boundary of the CLI."""
     try:
@@ -31,7 +48,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except CleanerError as exc:
+    except (CleanerError, ScraperError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     except SystemExit:

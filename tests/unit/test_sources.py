@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.errors import SourcesError
+from scraper.sources import load_sources
+from tests.conftest import ROOT
+
+BAD = '''[[source]]
+id = "Bad Id"
+name = "x"
+start_urls = ["ftp://x"]
+schedule = "every day"
+colour = 1
+
+[[source]]
+id = "ok"
+name = "y"
+start_urls = ["http://a.example.gov.cn/"]
+delay_s = -1
+'''
+
+
+def test_example_sources_load() -> None:
+    sources = load_sources(ROOT / "sources.example.toml")
+    assert [s.id for s in sources] == ["hunan-jyt", "xinjiang-jyt", "moe-news"]
+    assert sources[0].hosts() == ("jyt.hunan.gov.cn",)
+    assert sources[1].hosts() == ("jyt.xinjiang.gov.cn",)
+
+
+def test_every_mistake_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(BAD, encoding="utf-8")
+    with pytest.raises(SourcesError) as info:
+        load_sources(path)
+    lines = {line for line, _ in info.value.problems}
+    assert lines == {2, 4, 5, 6, 12}
+    assert all(str(path) in row for row in str(info.value).splitlines())
+
+
+def test_sources_check_command(tmp_path: Path) -> None:
+    ok = CliRunner().invoke(cli, ["sources", "check", str(ROOT / "sources.example.toml")])
+    assert ok.exit_code == 0 and "3 sources OK" in ok.output
+    path = tmp_path / "s.toml"
+    path.write_text("[[source]\n", encoding="utf-8")
+    with pytest.raises(SourcesError, match="invalid TOML"):
+        CliRunner().invoke(cli, ["sources", "check", str(path)], catch_exceptions=False)
