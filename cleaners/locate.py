@@ -35,11 +35,6 @@ class Located:
     how: str
 
 
-def _own_text_len(node: LexborNode) -> int:
-    """Characters of text directly inside ``node`` or inline children (not blocks)."""
-    return len(node.text(deep=False, strip=True))
-
-
 def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     for rule in rules.of_kind("content"):
         for selector in rule.selectors:

@@ -75,9 +75,6 @@ class RuleSet:
     def names(self) -> list[str]:
         return [r.name for r in self.rules]
 
-    def __add__(self, other: RuleSet) -> RuleSet:
-        return merge_rules([self, other])
-
 
 def _variants(pattern: str) -> list[str]:
     """The pattern plus its Traditional spellings (mainland, Taiwan and Hong Kong)."""
