@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from selectolax.lexbor import LexborHTMLParser
 
 from .dates import parse_date
-from .lines import normalise_field, take_fields
+from .lines import fields_in, normalise_field
 from .rules import RuleSet
 
 __all__ = ["fields_from_lines", "meta_fields", "split_title", "window"]
@@ -121,12 +121,7 @@ def split_title(page_title: str, heading: str | None = None) -> tuple[str | None
 
 def fields_from_lines(lines: list[str], rules: RuleSet) -> dict[str, object]:
     """Fields the field rules find in ``lines``; the first line that gives one wins."""
-    fields: dict[str, object] = {}
-    field_rules = rules.of_kind("field")
-    for line in lines:
-        for rule in field_rules:
-            if len(line) <= rule.max_chars:
-                take_fields(rule, line, fields)
+    fields = fields_in(lines, rules)
     if "published" not in fields:  # an unlabelled date near the title
         date = next((parse_date(line) for line in lines
                      if len(line) <= _DATE_LINE_MAX_CHARS and parse_date(line)), None)

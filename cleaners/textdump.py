@@ -14,7 +14,7 @@ import re
 from .article import Article, Removal
 from .dates import find_dates
 from .lang import detect_language
-from .lines import clean_lines, take_fields
+from .lines import clean_lines, fields_in
 from .rules import Rule, RuleSet
 
 __all__ = ["clean_dump", "find_body"]
@@ -81,11 +81,7 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
     header, trailer = lines[:start], lines[end:]
     title = _title(header, matched[:start])
 
-    fields: dict[str, object] = {}
-    for line in reversed(header):
-        for rule in rules.of_kind("field"):
-            if len(line) <= rule.max_chars:
-                take_fields(rule, line, fields)
+    fields = fields_in(reversed(header), rules)
     if "published" not in fields:  # a date split over header lines
         meta_lines = [line for line, rule in zip(header, matched[:start], strict=True)
                       if rule is None or rule.name.startswith("meta.")]
