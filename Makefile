@@ -26,7 +26,7 @@ lint: install
 	$(VENV)/bin/ruff check cleaners scraper bench tests
 
 demo: install
-	$(VENV)/bin/zhengwen clean fixtures/pages/trs_gov_article.html fixtures/dumps/journal_reprint.txt --format md
+	$(VENV)/bin/zhengwen demo --db data/demo.sqlite
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install -q -e '.[test,bench]'

@@ -11,6 +11,7 @@ import logging
 
 from .api import clean_html, clean_text
 from .article import Article, Removal
+from .decode import decode_bytes
 from .errors import CleanerError, DecodeError, InputError, RulesError
 from .rules import Rule, RuleSet, default_rules, load_rules
 
@@ -25,6 +26,7 @@ __all__ = [
     "RulesError",
     "clean_html",
     "clean_text",
+    "decode_bytes",
     "default_rules",
     "load_rules",
 ]

@@ -2,17 +2,67 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+import logging
 import sys
+import time
+from datetime import datetime
+from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.logging import RichHandler
 
-from cleaners import CleanerError
+from cleaners import CleanerError, default_rules, load_rules
 from cleaners.cli import clean_command
+from cleaners.formats import to_markdown
 
+from .crawl import crawl
+from .demo_site import DemoSite
+from .display import live_progress, summary
 from .errors import ScraperError
-from .sources import load_sources
+from .export import FORMATS, export_articles, export_warc
+from .reclean import reclean
+from .schedule import install_stop_handlers, run_schedule
+from .settings import Settings
+from .sources import Source, load_config
+from .stats import Stats
+from .store import DEFAULT_DB, Archive
 
 __all__ = ["cli", "main"]
+
+_err = Console(stderr=True)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s",
+                        handlers=[RichHandler(console=_err, show_time=False, show_path=False)],
+                        force=True)
+
+
+def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
+    known = {s.id: s for s in sources}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown source {', '.join(unknown)}; the file has "
+                                 f"{', '.join(known)}", param_hint="--source")
+    return [known[i] for i in ids] if ids else sources
+
+
+def _rules(paths: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    return load_rules(*paths) if paths else default_rules()
+
+
+sources_option = click.option("--sources", "sources_file", default="sources.toml", show_default=True,
+                              type=click.Path(dir_okay=False), help="Sources file (TOML).")
+db_option = click.option("--db", default=DEFAULT_DB, show_default=True,
+                         type=click.Path(dir_okay=False), help="Archive database (SQLite).")
+source_option = click.option("--source", "source_ids", multiple=True, metavar="ID",
+                             help="Only this source (repeatable).")
+rules_option = click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
+                            help="Extra rules file, before the built-in rules (repeatable).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,9 +83,187 @@ def sources_group() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def sources_check(file: str) -> None:
     """Validate a sources FILE; every mistake is named with its line."""
-    sources = load_sources(file)
+    _, sources = load_config(file)
     click.echo(f"{file}: {len(sources)} sources OK "
                f"({', '.join(s.id for s in sources)})")
+
+
+async def _crawl_once(sources: list[Source], archive: Archive, settings: Settings, *,
+                      stats: Stats, stop: asyncio.Event, rule_files: tuple[str, ...],
+                      force: bool, progress: bool) -> Stats:
+    ids = [s.id for s in sources]
+    live = live_progress(stats, ids, _err) if progress else contextlib.nullcontext()
+    with live:
+        return await crawl(sources, archive, settings, stats=stats, stop=stop,
+                           rules=_rules(rule_files), force=force)
+
+
+def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> None:
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        Console().print(summary(stats, [s.id for s in sources], title))
+
+
+@cli.command("crawl")
+@sources_option
+@source_option
+@db_option
+@rules_option
+@click.option("--force", is_flag=True, help="Crawl the sources even if their schedule says not yet.")
+@click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
+@click.option("--progress/--no-progress", default=None, help="Live table (default: on a terminal).")
+@click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
+                  rule_files: tuple[str, ...], force: bool, as_json: bool,
+                  progress: bool | None, verbose: bool) -> None:
+    """One pass over the sources that are due (for cron or a systemd timer)."""
+    _setup_logging(verbose)
+    settings, all_sources = load_config(sources_file)
+    sources = _pick(all_sources, source_ids)
+    show = _err.is_terminal if progress is None else progress
+
+    async def run() -> tuple[Stats, bool]:
+        stop = asyncio.Event()
+        install_stop_handlers(stop)
+        with Archive(db) as archive:
+            stats = await _crawl_once(sources, archive, settings, stats=Stats(), stop=stop,
+                                      rule_files=rule_files, force=force, progress=show)
+        return stats, stop.is_set()
+
+    stats, stopped = asyncio.run(run())
+    _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
+
+
+@cli.command("schedule")
+@sources_option
+@source_option
+@db_option
+@rules_option
+@click.option("--json", "as_json", is_flag=True, help="Print each pass's stats as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
+                     rule_files: tuple[str, ...], as_json: bool, verbose: bool) -> None:
+    """Run until stopped, starting each source by its cron expression.
+
+    SIGINT or SIGTERM finishes the pages in hand and exits cleanly.
+    """
+    _setup_logging(verbose)
+    settings, all_sources = load_config(sources_file)
+    sources = _pick(all_sources, source_ids)
+
+    async def run() -> int:
+        stop = asyncio.Event()
+        install_stop_handlers(stop)
+        with Archive(db) as archive:
+            async def one_pass(due: list[Source]) -> None:
+                stats = await crawl(due, archive, settings, stop=stop, rules=_rules(rule_files),
+                                    force=True)
+                _report(stats, due, as_json, f"pass at {datetime.now():%Y-%m-%d %H:%M:%S}")
+
+            _err.print(f"scheduling {len(sources)} sources into {db}; Ctrl-C to stop")
+            return await run_schedule(sources, archive.last_finished, one_pass, stop)
+
+    passes = asyncio.run(run())
+    _err.print(f"stopped after {passes} passes")
+
+
+def _since(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-10-01 or 2024-10-01T08:00",
+                                 param_hint="--since") from None
+    return (when if when.tzinfo else when.astimezone()).timestamp()
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--source", "source_id", metavar="ID", help="Only this source.")
+@click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
+@click.option("--all-versions", is_flag=True, help="Every stored version, not only the newest.")
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
+def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
+                   db: str, output: str | None) -> None:
+    """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, lock=False) as archive:
+        if fmt == "warc":
+            if output is None:
+                raise click.UsageError("--format warc writes a binary file; give -o FILE.warc.gz")
+            with open(output, "wb") as out:
+                count = export_warc(archive, out, source_id=source_id)
+        else:
+            articles = archive.articles(source_id=source_id, since=_since(since),
+                                        all_versions=all_versions)
+            with (open(output, "w", encoding="utf-8", newline="") if output
+                  else contextlib.nullcontext(sys.stdout)) as out:
+                count = export_articles(articles, out, fmt)
+    _err.print(f"exported {count} {'responses' if fmt == 'warc' else 'articles'}"
+               + (f" to {output}" if output else ""))
+
+
+@cli.command("reclean")
+@sources_option
+@db_option
+@rules_option
+@click.option("--source", "source_id", metavar="ID", help="Only this source.")
+def reclean_command(sources_file: str, db: str, rule_files: tuple[str, ...],
+                    source_id: str | None) -> None:
+    """Clean the stored raw pages again and update the articles whose output changes."""
+    _setup_logging(False)
+    sources = load_config(sources_file)[1] if Path(sources_file).is_file() else []
+    with Archive(db) as archive:
+        counts = reclean(archive, {s.id: s for s in sources}, rules=_rules(rule_files),
+                         source_id=source_id)
+    click.echo(f"checked {counts['checked']}, updated {counts['updated']}, "
+               f"failed {counts['failed']}")
+
+
+@cli.command("demo-site")
+@click.option("--port", default=8600, show_default=True,
+              help="First port; the site's hosts take PORT, PORT+1, …")
+@click.option("--write-sources", type=click.Path(dir_okay=False),
+              help="Write a sources file for the running site here.")
+def demo_site_command(port: int, write_sources: str | None) -> None:
+    """Serve the fixture site on 127.0.0.1 until Ctrl-C."""
+    with DemoSite(port=port) as site:
+        for name, base in site.bases.items():
+            click.echo(f"{name:6} {base}/")
+        if write_sources:
+            Path(write_sources).write_text(site.sources_text(), encoding="utf-8")
+            click.echo(f"sources file: {write_sources}")
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
+
+
+@cli.command("demo")
+@click.option("--db", default="data/demo.sqlite", show_default=True,
+              type=click.Path(dir_okay=False), help="Archive to create (replaced if present).")
+def demo_command(db: str) -> None:
+    """Serve the fixture site, crawl it twice into a fresh archive, show two articles."""
+    _setup_logging(False)
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    with DemoSite() as site:
+        sources_path = Path(db).with_suffix(".sources.toml")
+        sources_path.parent.mkdir(parents=True, exist_ok=True)
+        sources_path.write_text(site.sources_text(), encoding="utf-8")
+        settings, sources = load_config(sources_path)
+        with Archive(db) as archive:
+            for title in ("first crawl", "second crawl (304s, one changed page)"):
+                stats = asyncio.run(crawl(sources, archive, settings, force=True))
+                _report(stats, sources, False, title)
+            picks = [next(archive.articles(source_id=s.id), None) for s in sources[:2]]
+            for stored in filter(None, picks):
+                click.echo(to_markdown(stored.article))
+            total = archive.count_articles()
+    click.echo(f"{total} article versions in {db}; try: zhengwen export --db {db} --format jsonl")
 
 
 def main() -> None:

@@ -3,10 +3,15 @@
 ::
 
     ScraperError
-    ├── SourcesError          a sources file with mistakes (.path, .problems: [(line, message)])
-    ├── FetchError            one URL could not be fetched (.url)
-    └── ArchiveError          the archive cannot be opened or written
-        └── ArchiveLockedError  another crawl holds the archive's lock
+    ├── SourcesError              a sources file with mistakes (.path, .problems: [(line, message)])
+    ├── FetchError                one URL could not be fetched (.url)
+    │   ├── TransportError        connection refused/reset, timeout, too many redirects
+    │   ├── HTTPStatusError       an error status (.status, .retry_after in seconds or None)
+    │   ├── BodyTooLargeError     the body passed Settings.max_body_bytes
+    │   ├── ChallengeError        an anti-bot challenge page (.host, .signature)
+    │   └── RobotsDisallowedError robots.txt forbids the URL
+    └── ArchiveError              the archive cannot be opened or written
+        └── ArchiveLockedError    another crawl holds the archive's lock
 
 Per-URL failures are outcomes recorded in the frontier and the stats; only
 SourcesError and ArchiveError stop a run.
@@ -14,7 +19,12 @@ SourcesError and ArchiveError stop a run.
 
 from __future__ import annotations
 
-__all__ = ["ArchiveError", "ArchiveLockedError", "FetchError", "ScraperError", "SourcesError"]
+__all__ = ["ArchiveError", "ArchiveLockedError", "BodyTooLargeError", "ChallengeError",
+           "FetchError", "HTTPStatusError", "RobotsDisallowedError", "ScraperError",
+           "SourcesError", "TransportError"]
+
+# Statuses worth another attempt: the server or a proxy may recover.
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
 class ScraperError(Exception):
@@ -34,9 +44,47 @@ class SourcesError(ScraperError):
 class FetchError(ScraperError):
     """A URL could not be fetched."""
 
+    #: Whether another attempt may succeed.
+    retryable = False
+
     def __init__(self, url: str, message: str) -> None:
         self.url = url
+        self.reason = message
         super().__init__(f"{url}: {message}")
+
+
+class TransportError(FetchError):
+    """The connection failed, timed out or redirected too often."""
+
+    retryable = True
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, url: str, status: int, retry_after: float | None = None) -> None:
+        self.status = status
+        self.retry_after = retry_after
+        self.retryable = status in RETRY_STATUSES
+        super().__init__(url, f"HTTP {status}")
+
+
+class BodyTooLargeError(FetchError):
+    """The body is larger than the configured limit."""
+
+
+class ChallengeError(FetchError):
+    """The host answered with an anti-bot challenge; it is skipped for the rest of the run."""
+
+    def __init__(self, url: str, host: str, signature: str) -> None:
+        self.host = host
+        self.signature = signature
+        super().__init__(url, f"anti-bot challenge from {host} ({signature}); host skipped "
+                              "for this run, no bypass is attempted")
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt does not allow the URL for our User-Agent."""
 
 
 class ArchiveError(ScraperError):

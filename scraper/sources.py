@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 from croniter import croniter
 
 from .errors import SourcesError
+from .settings import Settings
 
-__all__ = ["Source", "load_sources"]
+__all__ = ["Source", "load_config", "load_sources"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _KEYS = {"id", "name", "start_urls", "sitemaps", "feeds", "article_pattern", "article_selector",
@@ -106,8 +107,32 @@ def _check(entry: dict, raw: str, seen: set[str]) -> list[tuple[int | None, str]
     return problems
 
 
-def load_sources(path: str | Path) -> list[Source]:
-    """Read and validate a sources file; raise SourcesError listing every mistake."""
+def _settings_problems(table: object, raw: str) -> list[tuple[int | None, str]]:
+    if not isinstance(table, dict):
+        return [(None, "[settings] must be a table")]
+    problems: list[tuple[int | None, str]] = []
+    names = Settings.names()
+    defaults = Settings()
+    for key, value in table.items():
+        line = next((i + 1 for i, text in enumerate(raw.splitlines())
+                     if re.match(rf"\s*{re.escape(key)}\s*=", text)), None)
+        if key not in names:
+            problems.append((line, f"[settings]: unknown setting {key!r}"))
+            continue
+        expected = type(getattr(defaults, key))
+        ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
+        if not ok or isinstance(value, bool) != (expected is bool):
+            problems.append((line, f"[settings]: {key} must be a {expected.__name__}"))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            problems.append((line, f"[settings]: {key} must be >= 0"))
+    return problems
+
+
+def load_config(path: str | Path) -> tuple[Settings, list[Source]]:
+    """Read and validate a sources file: its ``[settings]`` table and its sources.
+
+    Raises SourcesError listing every mistake with its line.
+    """
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -122,7 +147,8 @@ def load_sources(path: str | Path) -> list[Source]:
     entries = data.get("source", [])
     problems: list[tuple[int | None, str]] = [
         (None, f"unknown top-level key {k!r}; sources are [[source]] tables")
-        for k in sorted(set(data) - {"source"})]
+        for k in sorted(set(data) - {"source", "settings"})]
+    problems.extend(_settings_problems(data.get("settings", {}), raw))
     if not isinstance(entries, list) or not entries:
         problems.append((None, "no [[source]] tables"))
         raise SourcesError(str(path), problems)
@@ -132,4 +158,11 @@ def load_sources(path: str | Path) -> list[Source]:
     if problems:
         raise SourcesError(str(path), problems)
     tuples = ("start_urls", "sitemaps", "feeds", "allowed_hosts", "drop_selectors")
-    return [Source(**{k: (tuple(v) if k in tuples else v) for k, v in e.items()}) for e in entries]
+    sources = [Source(**{k: (tuple(v) if k in tuples else v) for k, v in e.items()})
+               for e in entries]
+    return Settings(**data.get("settings", {})), sources
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """The sources of a sources file (see :func:`load_config`)."""
+    return load_config(path)[1]

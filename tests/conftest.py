@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,13 @@ def seeds_dir() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/seeds is absent (CI always has it)")
     return path
+
+
+@pytest.fixture
+def site() -> Iterator:
+    """The demo site on 127.0.0.1, fresh per test (its flaky and changing pages count
+    requests from zero)."""
+    from scraper.demo_site import DemoSite
+
+    with DemoSite() as demo:
+        yield demo

@@ -10,7 +10,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_cleaners_public_names() -> None:
     assert sorted(cleaners.__all__) == sorted([
         "Article", "CleanerError", "DecodeError", "InputError", "Removal", "Rule", "RuleSet",
-        "RulesError", "clean_html", "clean_text", "default_rules", "load_rules"])
+        "RulesError", "clean_html", "clean_text", "decode_bytes", "default_rules", "load_rules"])
+
+
+def test_scraper_public_names() -> None:
+    import scraper
+
+    assert sorted(scraper.__all__) == sorted([
+        "Archive", "ArchiveError", "ArchiveLockedError", "BodyTooLargeError", "ChallengeError",
+        "FetchError", "FetchResult", "Fetcher", "HTTPStatusError", "RobotsDisallowedError",
+        "ScraperError", "Settings", "Source", "SourcesError", "Stats", "TransportError", "crawl",
+        "load_config", "load_sources", "reclean"])
+    for name in scraper.__all__:
+        obj = getattr(scraper, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            assert issubclass(obj, scraper.ScraperError), name
 
 
 def test_cleaners_never_imports_scraper() -> None:

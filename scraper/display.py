@@ -1,0 +1,59 @@
+"""What a person sees of a crawl: a live table per source while it runs, the same
+table as the end summary, and the blocked hosts with their reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from .stats import Stats
+
+__all__ = ["live_progress", "summary"]
+
+# Column -> how it is computed from a source's counters.
+_COLUMNS: tuple[tuple[str, Sequence[str]], ...] = (
+    ("fetched", ("fetch/pages",)),
+    ("queued", ("articles/queued",)),
+    ("new", ("store/article/new",)),
+    ("changed", ("store/article/changed",)),
+    ("unchanged", ("store/article/unchanged", "store/article/not-modified")),
+    ("skipped", ("fetch/skipped", "store/article/skipped-content-type")),
+    ("errors", ("fetch/error",)),
+)
+
+
+def _value(stats: Stats, keys: Sequence[str], source: str | None) -> int:
+    total = 0
+    for key in keys:
+        total += stats.get(key, source) + stats.total(key, source)
+    return total
+
+
+def summary(stats: Stats, source_ids: Sequence[str], title: str = "crawl summary") -> Group:
+    """The per-source table, a total row, and the hosts blocked by a challenge."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("source")
+    for name, _ in _COLUMNS:
+        table.add_column(name, justify="right")
+    for sid in source_ids:
+        if stats.get("source/not-due", sid):
+            table.add_row(sid, *["-"] * len(_COLUMNS), style="dim")
+            continue
+        table.add_row(sid, *(str(_value(stats, keys, sid)) for _, keys in _COLUMNS))
+    table.add_row("total", *(str(_value(stats, keys, None)) for _, keys in _COLUMNS),
+                  style="bold")
+    parts: list[Table | Text] = [table]
+    for host, reason in sorted(stats.blocked.items()):
+        parts.append(Text(f"blocked for this run: {host} (anti-bot challenge: {reason})",
+                          style="yellow"))
+    return Group(*parts)
+
+
+def live_progress(stats: Stats, source_ids: Sequence[str], console: Console) -> Live:
+    """A Live display of the summary table, refreshed while the crawl runs."""
+    return Live(get_renderable=lambda: summary(stats, source_ids, "crawling"), console=console,
+                refresh_per_second=4, transient=True)

@@ -1,0 +1,102 @@
+"""Schema migrations: named, ordered, each applied once inside its own transaction.
+
+A new migration is appended; an applied one is never edited (the name is its key).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+__all__ = ["MIGRATIONS", "migrate"]
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001-frontier", """
+        CREATE TABLE urls (
+            url           TEXT PRIMARY KEY,
+            source_id     TEXT NOT NULL,
+            kind          TEXT NOT NULL,              -- article | list | sitemap | feed
+            status        TEXT NOT NULL DEFAULT 'new',-- new | done | failed | gone | skipped
+            http_status   INTEGER,
+            content_type  TEXT,
+            etag          TEXT,
+            last_modified TEXT,
+            content_hash  TEXT,                       -- sha256 of the last body seen
+            attempts      INTEGER NOT NULL DEFAULT 0, -- failures since the last success
+            last_error    TEXT,                       -- 'ClassName: message'
+            discovered_at REAL NOT NULL,
+            fetched_at    REAL,
+            next_fetch    REAL NOT NULL DEFAULT 0
+        );
+        CREATE INDEX urls_due ON urls (source_id, kind, next_fetch);
+        CREATE TABLE source_runs (
+            source_id     TEXT PRIMARY KEY,
+            last_started  REAL,
+            last_finished REAL
+        );
+        CREATE TABLE runs (
+            id       INTEGER PRIMARY KEY,
+            started  REAL NOT NULL,
+            finished REAL,
+            stats    TEXT
+        );
+    """),
+    ("0002-archive", """
+        CREATE TABLE bodies (
+            sha256 TEXT PRIMARY KEY,
+            size   INTEGER NOT NULL,
+            data   BLOB NOT NULL                      -- zlib-compressed raw body
+        );
+        CREATE TABLE responses (
+            id          INTEGER PRIMARY KEY,
+            url         TEXT NOT NULL,
+            final_url   TEXT NOT NULL,
+            source_id   TEXT NOT NULL,
+            fetched_at  REAL NOT NULL,
+            status      INTEGER NOT NULL,
+            headers     TEXT NOT NULL,                -- JSON object, lower-case names
+            body_sha256 TEXT NOT NULL REFERENCES bodies (sha256)
+        );
+        CREATE INDEX responses_url ON responses (url);
+        CREATE TABLE articles (
+            id           INTEGER PRIMARY KEY,
+            url          TEXT NOT NULL,
+            version      INTEGER NOT NULL,
+            source_id    TEXT NOT NULL,
+            final_url    TEXT,
+            fetched_at   REAL NOT NULL,
+            http_status  INTEGER,
+            encoding     TEXT,
+            text_hash    TEXT NOT NULL,
+            title        TEXT,
+            text         TEXT NOT NULL,
+            published    TEXT,
+            source       TEXT,
+            author       TEXT,
+            editor       TEXT,
+            sitename     TEXT,
+            keywords     TEXT NOT NULL DEFAULT '[]',
+            original_url TEXT,
+            language     TEXT,
+            removed      TEXT NOT NULL DEFAULT '[]',
+            response_id  INTEGER NOT NULL REFERENCES responses (id),
+            cleaned_at   REAL NOT NULL,
+            UNIQUE (url, version)
+        );
+        CREATE INDEX articles_source ON articles (source_id, fetched_at);
+    """),
+)
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations not yet applied; return their names."""
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    applied = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        conn.executescript(f"BEGIN;\n{sql}\nINSERT INTO migrations VALUES "
+                           f"('{name}', {time.time()});\nCOMMIT;")
+        applied.append(name)
+    return applied

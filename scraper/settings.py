@@ -1,0 +1,70 @@
+"""Every crawl knob in one frozen dataclass, with its default and its unit.
+
+A sources file may set any of them in a ``[settings]`` table; per-source keys
+(``delay_s``) override the crawl-wide value for that source only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from importlib.metadata import PackageNotFoundError, version
+
+__all__ = ["Settings"]
+
+
+def _user_agent() -> str:
+    try:
+        return f"zhengwen/{version('zhengwen')}"
+    except PackageNotFoundError:  # running from a checkout without install
+        return "zhengwen"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Crawl settings. The README's settings table lists the same fields."""
+
+    #: Sent with every request, robots.txt included; robots rules are matched against it.
+    user_agent: str = _user_agent()
+    #: Seconds between two requests to one host (robots.txt Crawl-delay wins when longer).
+    delay_s: float = 2.0
+    #: Requests in flight across all hosts.
+    concurrency: int = 8
+    #: Seconds to open a connection.
+    connect_timeout_s: float = 10.0
+    #: Seconds to wait for the next bytes of a response.
+    read_timeout_s: float = 30.0
+    #: Seconds for a whole response, body included.
+    total_timeout_s: float = 60.0
+    #: Redirects followed before a fetch fails.
+    max_redirects: int = 5
+    #: Largest body kept, counted after decompression (a gzip bomb stops here).
+    max_body_bytes: int = 10 * 1024 * 1024
+    #: Attempts per fetch, the first included (retries only on timeouts, connection errors, 408/429/5xx).
+    max_attempts: int = 4
+    #: First backoff in seconds; doubles per attempt, with jitter.
+    backoff_s: float = 1.0
+    #: Longest wait between attempts, a server's Retry-After included.
+    max_backoff_s: float = 60.0
+    #: Obey robots.txt (turn off only for sites you own).
+    obey_robots: bool = True
+    #: Seconds before a stored article is fetched again (with If-None-Match / If-Modified-Since).
+    revisit_after_s: float = 7 * 24 * 3600.0
+    #: Seconds before a failed URL is tried again in a later crawl.
+    retry_failed_after_s: float = 3600.0
+    #: Failed attempts after which a URL is given up.
+    max_failures: int = 5
+    #: Article pages fetched per source in one crawl pass.
+    max_pages_per_source: int = 1000
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+                raise ValueError(f"setting {f.name} must be >= 0, not {value!r}")
+        if self.concurrency < 1 or self.max_attempts < 1:
+            raise ValueError("concurrency and max_attempts must be at least 1")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Field names, in the order of the README table."""
+        return [f.name for f in fields(cls)]

@@ -1,0 +1,268 @@
+"""The archive: one SQLite file (WAL) holding the frontier, raw bodies, responses
+and versioned articles.
+
+A crawl holds an exclusive lock file beside the database (``<db>.lock``, flock),
+which the kernel releases when the process dies, even by SIGKILL. Readers
+(export) need no lock: WAL lets them read while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from cleaners import Article, Removal
+
+from .errors import ArchiveError, ArchiveLockedError
+from .fetch import FetchResult
+from .frontier import Frontier
+from .migrations import migrate
+
+__all__ = ["Archive", "StoredArticle", "StoredResponse", "text_hash"]
+
+DEFAULT_DB = "data/zhengwen.sqlite"
+
+_ARTICLE_FIELDS = ("title", "text", "published", "source", "author", "editor", "sitename",
+                   "keywords", "original_url", "language", "removed")
+
+
+def text_hash(article: Article) -> str:
+    """What decides "changed": the title and the cleaned text."""
+    return hashlib.sha256(f"{article.title or ''}\n{article.text}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """One article version as the archive holds it."""
+
+    id: int
+    url: str
+    version: int
+    source_id: str
+    final_url: str | None
+    fetched_at: float
+    http_status: int | None
+    encoding: str | None
+    article: Article
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    id: int
+    url: str
+    final_url: str
+    source_id: str
+    fetched_at: float
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class Archive:
+    """Open (creating and migrating) an archive; ``lock=True`` for writers."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, lock: bool = True) -> None:
+        self.path = Path(path)
+        self._lock_file: IO[str] | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if lock:
+                self._lock()
+            self.conn = sqlite3.connect(self.path, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from exc
+        except OSError as exc:
+            self.close()
+            raise ArchiveError(f"{self.path}: cannot open ({exc.strerror or exc})") from exc
+        self.frontier = Frontier(self.conn)
+
+    def _lock(self) -> None:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until close)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise ArchiveLockedError(
+                f"{self.path} is in use by another crawl (pid {holder}); wait for it to finish "
+                "or use another --db") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock_file = handle
+
+    def close(self) -> None:
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.close()
+            self.conn = None  # type: ignore[assignment]
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit everything written inside at once, or nothing."""
+        try:
+            with self.conn:
+                yield
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"{self.path}: write failed ({exc})") from exc
+
+    # -- writing -------------------------------------------------------------------
+
+    def put_response(self, result: FetchResult, source_id: str) -> int:
+        """Keep a raw response (bodies are stored once per content hash)."""
+        digest = hashlib.sha256(result.body).hexdigest()
+        self.conn.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)",
+                          (digest, len(result.body), zlib.compress(result.body, 6)))
+        cur = self.conn.execute(
+            "INSERT INTO responses (url, final_url, source_id, fetched_at, status, headers, "
+            "body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (result.url, result.final_url, source_id, result.fetched_at, result.status,
+             json.dumps(result.headers, ensure_ascii=False), digest))
+        return int(cur.lastrowid or 0)
+
+    def latest(self, url: str) -> tuple[int, str] | None:
+        """``(version, text_hash)`` of the newest stored version of ``url``."""
+        row = self.conn.execute("SELECT version, text_hash FROM articles WHERE url = ? "
+                                "ORDER BY version DESC LIMIT 1", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put_article(self, article: Article, *, url: str, source_id: str, result: FetchResult,
+                    response_id: int) -> str:
+        """Store ``article`` unless its text equals the newest version's.
+
+        Returns ``"new"`` (first version), ``"changed"`` (a further version) or ``"unchanged"``.
+        """
+        digest = text_hash(article)
+        latest = self.latest(url)
+        if latest and latest[1] == digest:
+            return "unchanged"
+        version = latest[0] + 1 if latest else 1
+        values = _article_values(article)
+        self.conn.execute(
+            f"INSERT INTO articles (url, version, source_id, final_url, fetched_at, http_status, "
+            f"encoding, text_hash, {', '.join(_ARTICLE_FIELDS)}, response_id, cleaned_at) "
+            f"VALUES ({', '.join('?' * (10 + len(_ARTICLE_FIELDS)))})",
+            (url, version, source_id, result.final_url, result.fetched_at, result.status,
+             article.encoding, digest, *values, response_id, time.time()))
+        return "changed" if latest else "new"
+
+    def replace_article(self, article_id: int, article: Article) -> None:
+        """Overwrite the cleaned fields of one stored version (``zhengwen reclean``)."""
+        sets = ", ".join(f"{f} = ?" for f in _ARTICLE_FIELDS)
+        self.conn.execute(
+            f"UPDATE articles SET {sets}, encoding = ?, text_hash = ?, cleaned_at = ? WHERE id = ?",
+            (*_article_values(article), article.encoding, text_hash(article), time.time(),
+             article_id))
+
+    def source_started(self, source_id: str) -> None:
+        self.conn.execute("INSERT INTO source_runs (source_id, last_started) VALUES (?, ?) "
+                          "ON CONFLICT (source_id) DO UPDATE SET last_started = excluded.last_started",
+                          (source_id, time.time()))
+
+    def source_finished(self, source_id: str) -> None:
+        self.conn.execute("UPDATE source_runs SET last_finished = ? WHERE source_id = ?",
+                          (time.time(), source_id))
+
+    def last_finished(self, source_id: str) -> float | None:
+        row = self.conn.execute("SELECT last_finished FROM source_runs WHERE source_id = ?",
+                                (source_id,)).fetchone()
+        return row[0] if row else None
+
+    def record_run(self, started: float, stats: dict[str, object]) -> None:
+        self.conn.execute("INSERT INTO runs (started, finished, stats) VALUES (?, ?, ?)",
+                          (started, time.time(), json.dumps(stats, ensure_ascii=False)))
+
+    # -- reading -------------------------------------------------------------------
+
+    def articles(self, *, source_id: str | None = None, since: float | None = None,
+                 all_versions: bool = False) -> Iterator[StoredArticle]:
+        """Stored articles, oldest first; by default only each URL's newest version."""
+        where, args = [], []
+        if source_id:
+            where.append("a.source_id = ?")
+            args.append(source_id)
+        if since is not None:
+            where.append("a.fetched_at >= ?")
+            args.append(since)
+        if not all_versions:
+            where.append("a.version = (SELECT max(version) FROM articles b WHERE b.url = a.url)")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.conn.execute(
+            f"SELECT id, url, version, source_id, final_url, fetched_at, http_status, encoding, "
+            f"{', '.join(_ARTICLE_FIELDS)} FROM articles a {clause} ORDER BY fetched_at, id", args)
+        for row in rows:
+            yield _stored(row)
+
+    def article_ids(self, *, source_id: str | None = None) -> list[int]:
+        """Ids of every stored article version, oldest first."""
+        clause, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())
+        return [r[0] for r in self.conn.execute(f"SELECT id FROM articles {clause} ORDER BY id",
+                                                args)]
+
+    def response_of(self, article_id: int) -> StoredResponse:
+        """The raw response an article version was cleaned from."""
+        row = self.conn.execute(
+            "SELECT r.id, r.url, r.final_url, r.source_id, r.fetched_at, r.status, r.headers, "
+            "b.data FROM articles a JOIN responses r ON r.id = a.response_id "
+            "JOIN bodies b ON b.sha256 = r.body_sha256 WHERE a.id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise ArchiveError(f"{self.path}: article {article_id} has no stored response")
+        rid, url, final, sid, at, status, headers, data = row
+        return StoredResponse(rid, url, final, sid, at, status, json.loads(headers),
+                              zlib.decompress(data))
+
+    def article(self, article_id: int) -> Article | None:
+        """The cleaned fields of one stored version."""
+        row = self.conn.execute(
+            f"SELECT id, url, version, source_id, final_url, fetched_at, http_status, encoding, "
+            f"{', '.join(_ARTICLE_FIELDS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _stored(row).article if row else None
+
+    def count_articles(self, source_id: str | None = None) -> int:
+        clause, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())
+        return int(self.conn.execute(f"SELECT count(*) FROM articles {clause}", args).fetchone()[0])
+
+
+def _article_values(article: Article) -> tuple[object, ...]:
+    return (article.title, article.text, article.published, article.source, article.author,
+            article.editor, article.sitename, json.dumps(article.keywords, ensure_ascii=False),
+            article.original_url, article.language,
+            json.dumps([list(r) for r in article.removed], ensure_ascii=False))
+
+
+def _stored(row: tuple) -> StoredArticle:
+    (aid, url, version, sid, final_url, fetched_at, status, encoding, title, text, published,
+     source, author, editor, sitename, keywords, original_url, language, removed) = row
+    article = Article(url=final_url or url, title=title, text=text, published=published, source=source,
+                      author=author, editor=editor, sitename=sitename,
+                      keywords=json.loads(keywords), original_url=original_url,
+                      language=language, encoding=encoding,
+                      removed=[Removal(*r) for r in json.loads(removed)])
+    return StoredArticle(aid, url, version, sid, final_url, fetched_at, status, encoding, article)

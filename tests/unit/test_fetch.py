@@ -1,0 +1,189 @@
+"""The fetcher against responses a real server cannot easily make (httpx.MockTransport)."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from scraper import (
+    BodyTooLargeError,
+    ChallengeError,
+    Fetcher,
+    FetchError,
+    FetchResult,
+    HTTPStatusError,
+    Settings,
+    Stats,
+    TransportError,
+)
+from scraper.fetch import parse_retry_after
+
+FAST = Settings(delay_s=0.0, backoff_s=0.0, max_attempts=3, max_body_bytes=10_000)
+
+
+def _fetch(handler: Callable[[httpx.Request], httpx.Response], url: str = "http://a.cn/x.html",
+           settings: Settings = FAST, **kw: str) -> tuple[FetchResult, Stats]:
+    stats = Stats()
+
+    async def run() -> FetchResult:
+        async with Fetcher(settings, stats=stats, transport=httpx.MockTransport(handler)) as f:
+            return await f.fetch(url, **kw)
+
+    return asyncio.run(run()), stats
+
+
+def _counting(responses: list[httpx.Response | Exception]):  # type: ignore[no-untyped-def]
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        item = responses[min(len(calls), len(responses)) - 1]
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    return handler, calls
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
+def test_retries_recover_on_retryable_statuses(status: int) -> None:
+    handler, calls = _counting([httpx.Response(status), httpx.Response(200, text="<p>ok</p>")])
+    result, stats = _fetch(handler)
+    assert result.status == 200 and len(calls) == 2
+    assert stats.get(f"fetch/retry/status/{status}") == 1
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410])
+def test_no_retry_on_other_4xx(status: int) -> None:
+    handler, calls = _counting([httpx.Response(status)])
+    with pytest.raises(HTTPStatusError) as info:
+        _fetch(handler)
+    assert info.value.status == status and len(calls) == 1
+    assert "http://a.cn/x.html" in str(info.value)
+
+
+def test_connection_errors_are_retried_then_reported() -> None:
+    handler, calls = _counting([httpx.ConnectError("refused")])
+    with pytest.raises(TransportError, match="ConnectError"):
+        _fetch(handler)
+    assert len(calls) == FAST.max_attempts
+
+
+def test_timeouts_are_retried() -> None:
+    handler, calls = _counting([httpx.ReadTimeout("slow"), httpx.Response(200, text="ok")])
+    result, stats = _fetch(handler)
+    assert result.body == b"ok" and stats.get("fetch/retry/TransportError") == 1
+
+
+def test_retry_after_sets_the_wait() -> None:
+    handler, calls = _counting([httpx.Response(503, headers={"Retry-After": "0"}),
+                                httpx.Response(200, text="ok")])
+    assert _fetch(handler)[0].status == 200
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_retry_after_is_capped_by_max_backoff() -> None:
+    settings = Settings(delay_s=0.0, backoff_s=0.0, max_backoff_s=0.01, max_attempts=2)
+    handler, calls = _counting([httpx.Response(429, headers={"Retry-After": "3600"}),
+                                httpx.Response(200, text="ok")])
+    assert _fetch(handler, settings=settings)[0].status == 200
+
+
+def test_conditional_get_sends_validators_and_takes_304() -> None:
+    handler, calls = _counting([httpx.Response(304)])
+    result, _ = _fetch(handler, etag='"abc"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    assert result.not_modified and result.body == b""
+    assert calls[0].headers["if-none-match"] == '"abc"'
+    assert calls[0].headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert calls[0].headers["user-agent"].startswith("zhengwen")
+
+
+def test_body_limit_from_content_length() -> None:
+    handler, _ = _counting([httpx.Response(200, headers={"Content-Length": "20000"},
+                                           content=b"x" * 20000)])
+    with pytest.raises(BodyTooLargeError, match="Content-Length"):
+        _fetch(handler)
+
+
+def test_body_limit_while_streaming_without_length() -> None:
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(2):
+            yield b"x" * 6000
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=chunks())
+
+    with pytest.raises(BodyTooLargeError, match="streaming"):
+        _fetch(handler)
+
+
+def test_body_limit_counts_decompressed_bytes() -> None:
+    bomb = gzip.compress(b"\0" * 200_000)  # 200 kB that travels as a few hundred bytes
+    handler, _ = _counting([httpx.Response(200, headers={"Content-Encoding": "gzip"},
+                                           content=bomb)])
+    with pytest.raises(BodyTooLargeError):
+        _fetch(handler)
+
+
+def test_too_many_redirects() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        step = request.url.path.strip("/")
+        n = int(step) if step.isdigit() else 0
+        return httpx.Response(302, headers={"Location": f"/{n + 1}"})
+
+    with pytest.raises(TransportError, match="redirects"):
+        _fetch(handler, settings=Settings(delay_s=0.0, max_redirects=3, max_attempts=1))
+
+
+def test_redirect_gives_final_url() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/old.html":
+            return httpx.Response(301, headers={"Location": "/new.html"})
+        return httpx.Response(200, text="<p>moved</p>", headers={"Content-Type": "text/html"})
+
+    result, _ = _fetch(handler, url="http://a.cn/old.html")
+    assert (result.url, result.final_url) == ("http://a.cn/old.html", "http://a.cn/new.html")
+    assert result.is_text
+
+
+@pytest.mark.parametrize(("status", "body", "headers", "signature"), [
+    (412, b"<script>var $_ts=window['$_ts'];</script>", {}, "ruishu-$_ts"),
+    (202, b"<script>$_ts.cd='x';</script>", {}, "ruishu-$_ts"),
+    (521, b"<script>document.cookie='__jsl_clearance=1'</script>",
+     {"Set-Cookie": "__jsluid_h=abc; path=/"}, "jiasule-__jsl"),
+])
+def test_challenge_pages_are_recognised(status: int, body: bytes, headers: dict, signature: str) -> None:
+    handler, calls = _counting([httpx.Response(status, content=body, headers=headers)])
+    with pytest.raises(ChallengeError) as info:
+        _fetch(handler)
+    assert info.value.host == "a.cn" and info.value.signature == signature
+    assert len(calls) == 1  # never retried, never bypassed
+
+
+def test_a_plain_412_is_a_status_error_not_a_challenge() -> None:
+    handler, _ = _counting([httpx.Response(412, text="precondition failed")])
+    with pytest.raises(HTTPStatusError):
+        _fetch(handler)
+
+
+def test_non_html_is_flagged() -> None:
+    handler, _ = _counting([httpx.Response(200, content=b"%PDF-1.4",
+                                           headers={"Content-Type": "application/pdf"})])
+    result, _ = _fetch(handler)
+    assert not result.is_text and result.content_type == "application/pdf"
+
+
+def test_unsupported_scheme_is_a_fetch_error() -> None:
+    async def run() -> None:
+        async with Fetcher(FAST) as fetcher:  # the real transport refuses before connecting
+            await fetcher.fetch("ftp://a.cn/x")
+
+    with pytest.raises(FetchError, match="ftp://a.cn/x") as info:
+        asyncio.run(run())
+    assert not info.value.retryable
