@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -67,6 +70,26 @@ def clean_one(path: Path | None, *, url: str | None, rules: RuleSet,
     return clean_text(text, url, rules=rules)
 
 
+def _clean_task(path: Path | None, *, url: str | None, rules: RuleSet,
+                forced: str | None) -> tuple[str, Article | None, str | None]:
+    """One input -> (name, article, error message); runs in worker processes too."""
+    name = str(path) if path is not None else "-"
+    try:
+        return name, clean_one(path, url=url, rules=rules, forced=forced), None
+    except CleanerError as exc:
+        return name, None, str(exc) if name in str(exc) else f"{name}: {exc}"
+
+
+def _results(inputs: list[Path | None], jobs: int,
+             task: partial) -> Iterator[tuple[str, Article | None, str | None]]:
+    """Results in input order; ``jobs`` > 1 spreads the inputs over processes."""
+    if jobs <= 1 or len(inputs) < 2 or None in inputs:
+        yield from map(task, inputs)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(task, inputs, chunksize=max(1, min(16, len(inputs) // (jobs * 4))))
+
+
 def _write(out: IO[str], fmt: str, records: list[tuple[str, Article]]) -> None:
     if fmt == "json":
         json.dump([{"path": p, **a.to_dict()} for p, a in records], out, ensure_ascii=False,
@@ -91,8 +114,10 @@ def _write(out: IO[str], fmt: str, records: list[tuple[str, Article]]) -> None:
               help="Output file (default: stdout).")
 @click.option("--as", "forced", type=click.Choice(["html", "text"]),
               help="Treat every input as HTML or as a text dump, whatever its suffix.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes; 0 uses every core.")
 def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str, ...],
-                  fmt: str, output: str, forced: str | None) -> None:
+                  fmt: str, output: str, forced: str | None, jobs: int) -> None:
     """Clean saved HTML pages (.html/.htm/.shtml) and text dumps (.txt).
 
     PATHS are files or directories (searched recursively); '-' reads stdin. A file
@@ -101,20 +126,19 @@ def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str
     """
     rules = load_rules(*rule_files)  # a broken rules file stops the run before any input
     inputs = list(iter_inputs(paths))
+    task = partial(_clean_task, url=url, rules=rules, forced=forced)
     records: list[tuple[str, Article]] = []
     failures = 0
     with Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS,
                   console=None) as progress:
-        task = progress.add_task("cleaning", total=len(inputs))
-        for path in inputs:
-            name = str(path) if path is not None else "-"
-            try:
-                records.append((name, clean_one(path, url=url, rules=rules, forced=forced)))
-            except CleanerError as exc:
+        bar = progress.add_task("cleaning", total=len(inputs))
+        for name, article, error in _results(inputs, jobs or os.cpu_count() or 1, task):
+            if article is not None:
+                records.append((name, article))
+            else:
                 failures += 1
-                message = str(exc) if name in str(exc) else f"{name}: {exc}"
-                click.echo(f"Error: {message}", err=True)
-            progress.advance(task)
+                click.echo(f"Error: {error}", err=True)
+            progress.advance(bar)
     with click.open_file(output, "w", encoding="utf-8") as out:
         _write(out, fmt, records)
     if failures:

@@ -221,7 +221,7 @@ def reclean_command(sources_file: str, db: str, rule_files: tuple[str, ...],
         counts = reclean(archive, {s.id: s for s in sources}, rules=_rules(rule_files),
                          source_id=source_id)
     click.echo(f"checked {counts['checked']}, updated {counts['updated']}, "
-               f"failed {counts['failed']}")
+               f"cleaned {counts['cleaned']} kept raw, failed {counts['failed']}")
 
 
 @cli.command("demo-site")

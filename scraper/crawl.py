@@ -182,6 +182,10 @@ class _SourcePass:
         outcome = "unchanged"
         if not result.is_text:
             outcome = "skipped-content-type"
+        elif digest != state.content_hash and not self.settings.clean_pages:
+            with self.archive.transaction():
+                self.archive.put_response(result, self.source.id)
+            outcome = "raw"
         elif digest != state.content_hash:
             try:
                 article = clean_html(result.body, result.final_url, headers=result.headers,

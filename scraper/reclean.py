@@ -1,5 +1,6 @@
 """Re-run the cleaners over the raw responses in the archive, so better rules
-improve what was crawled before. Only the versions whose output changes are written."""
+improve what was crawled before, and responses kept raw (``clean_pages = false``)
+become articles. Only the versions whose output changes are written."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import logging
 from collections import Counter
 from collections.abc import Mapping
 
-from cleaners import CleanerError, RuleSet, clean_html, default_rules
+from cleaners import Article, CleanerError, RuleSet, clean_html, default_rules
 
 from .crawl import source_rules
 from .sources import Source
-from .store import Archive
+from .store import Archive, StoredResponse
 
 __all__ = ["reclean"]
 
@@ -19,32 +20,57 @@ log = logging.getLogger("scraper.reclean")
 _BATCH = 200
 
 
+class _Cleaner:
+    """clean_html with each source's rules, built once per source."""
+
+    def __init__(self, sources: Mapping[str, Source], base: RuleSet) -> None:
+        self._sources, self._base = sources, base
+        self._rules: dict[str, RuleSet] = {}
+
+    def __call__(self, response: StoredResponse) -> Article | None:
+        sid = response.source_id
+        if sid not in self._rules:
+            source = self._sources.get(sid)
+            self._rules[sid] = source_rules(source, self._base) if source else self._base
+        try:
+            return clean_html(response.body, response.final_url, headers=response.headers,
+                              rules=self._rules[sid])
+        except CleanerError as exc:
+            log.warning("%s", exc)
+            return None
+
+
 def reclean(archive: Archive, sources: Mapping[str, Source], *, rules: RuleSet | None = None,
             source_id: str | None = None) -> Counter[str]:
-    """Clean every stored version again; return counts ``checked``, ``updated``, ``failed``.
+    """Clean every stored version again, and every response kept raw.
 
-    A source no longer in ``sources`` is cleaned with ``rules`` alone.
+    Returns counts ``checked``, ``updated`` (versions rewritten), ``cleaned`` (raw
+    responses that became articles) and ``failed``. A source no longer in ``sources``
+    is cleaned with ``rules`` alone.
     """
-    base = rules or default_rules()
-    rule_sets: dict[str, RuleSet] = {}
-    counts: Counter[str] = Counter()
+    clean = _Cleaner(sources, rules or default_rules())
+    counts: Counter[str] = Counter({"checked": 0, "updated": 0, "cleaned": 0, "failed": 0})
     ids = archive.article_ids(source_id=source_id)
     for start in range(0, len(ids), _BATCH):
         with archive.transaction():
             for article_id in ids[start:start + _BATCH]:
-                response = archive.response_of(article_id)
-                sid = response.source_id
-                if sid not in rule_sets:
-                    rule_sets[sid] = source_rules(sources[sid], base) if sid in sources else base
                 counts["checked"] += 1
-                try:
-                    article = clean_html(response.body, response.final_url,
-                                         headers=response.headers, rules=rule_sets[sid])
-                except CleanerError as exc:
-                    log.warning("%s", exc)
+                article = clean(archive.response_of(article_id))
+                if article is None:
                     counts["failed"] += 1
-                    continue
-                if archive.article(article_id) != article:
+                elif archive.article(article_id) != article:
                     archive.replace_article(article_id, article)
                     counts["updated"] += 1
+    raw = archive.uncleaned_responses(source_id=source_id)
+    for start in range(0, len(raw), _BATCH):
+        with archive.transaction():
+            for response_id in raw[start:start + _BATCH]:
+                response = archive.response(response_id)
+                article = clean(response)
+                if article is None:
+                    counts["failed"] += 1
+                    continue
+                archive.put_article(article, url=response.url, source_id=response.source_id,
+                                    result=response, response_id=response_id)
+                counts["cleaned"] += 1
     return counts

@@ -55,6 +55,8 @@ class Settings:
     max_failures: int = 5
     #: Article pages fetched per source in one crawl pass.
     max_pages_per_source: int = 1000
+    #: Clean pages while crawling; false keeps raw responses only (``zhengwen reclean`` cleans them later).
+    clean_pages: bool = True
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -153,8 +153,8 @@ class Archive:
                                 "ORDER BY version DESC LIMIT 1", (url,)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def put_article(self, article: Article, *, url: str, source_id: str, result: FetchResult,
-                    response_id: int) -> str:
+    def put_article(self, article: Article, *, url: str, source_id: str,
+                    result: FetchResult | StoredResponse, response_id: int) -> str:
         """Store ``article`` unless its text equals the newest version's.
 
         Returns ``"new"`` (first version), ``"changed"`` (a further version) or ``"unchanged"``.
@@ -226,6 +226,25 @@ class Archive:
         return [r[0] for r in self.conn.execute(f"SELECT id FROM articles {clause} ORDER BY id",
                                                 args)]
 
+    def uncleaned_responses(self, *, source_id: str | None = None) -> list[int]:
+        """Ids of each URL's newest response that no article was cleaned from
+        (crawled with ``clean_pages = false``)."""
+        clause, args = ("AND r.source_id = ?", (source_id,)) if source_id else ("", ())
+        return [row[0] for row in self.conn.execute(
+            "SELECT r.id FROM responses r WHERE r.id = (SELECT max(id) FROM responses "
+            "WHERE url = r.url) AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = r.url "
+            f"AND a.response_id >= r.id) {clause} ORDER BY r.id", args)]
+
+    def response(self, response_id: int) -> StoredResponse:
+        """A stored raw response by id."""
+        row = self.conn.execute(
+            "SELECT r.id, r.url, r.final_url, r.source_id, r.fetched_at, r.status, r.headers, "
+            "b.data FROM responses r JOIN bodies b ON b.sha256 = r.body_sha256 WHERE r.id = ?",
+            (response_id,)).fetchone()
+        if row is None:
+            raise ArchiveError(f"{self.path}: no stored response {response_id}")
+        return _response(row)
+
     def response_of(self, article_id: int) -> StoredResponse:
         """The raw response an article version was cleaned from."""
         row = self.conn.execute(
@@ -234,9 +253,7 @@ class Archive:
             "JOIN bodies b ON b.sha256 = r.body_sha256 WHERE a.id = ?", (article_id,)).fetchone()
         if row is None:
             raise ArchiveError(f"{self.path}: article {article_id} has no stored response")
-        rid, url, final, sid, at, status, headers, data = row
-        return StoredResponse(rid, url, final, sid, at, status, json.loads(headers),
-                              zlib.decompress(data))
+        return _response(row)
 
     def article(self, article_id: int) -> Article | None:
         """The cleaned fields of one stored version."""
@@ -255,6 +272,12 @@ def _article_values(article: Article) -> tuple[object, ...]:
             article.editor, article.sitename, json.dumps(article.keywords, ensure_ascii=False),
             article.original_url, article.language,
             json.dumps([list(r) for r in article.removed], ensure_ascii=False))
+
+
+def _response(row: tuple) -> StoredResponse:
+    rid, url, final, sid, at, status, headers, data = row
+    return StoredResponse(rid, url, final, sid, at, status, json.loads(headers),
+                          zlib.decompress(data))
 
 
 def _stored(row: tuple) -> StoredArticle:

@@ -61,3 +61,14 @@ def test_bad_rules_file_is_an_error_naming_it(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["clean", str(FIXTURES / "pages"), "--rules", str(rules)])
     assert result.exit_code != 0
     assert "bad.toml" in str(result.exception) or "bad.toml" in result.output
+
+
+def test_jobs_give_the_same_records_in_the_same_order(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html"
+    broken.write_bytes(b"\x00\x01" * 400)
+    args = ["clean", str(FIXTURES / "pages"), str(FIXTURES / "dumps"), str(broken)]
+    one = CliRunner().invoke(cli, args, catch_exceptions=False)
+    two = CliRunner().invoke(cli, [*args, "--jobs", "2"], catch_exceptions=False)
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout and len(two.stdout.splitlines()) == 16
+    assert "broken.html" in two.stderr

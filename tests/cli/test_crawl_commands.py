@@ -123,13 +123,13 @@ def test_reclean_updates_only_what_the_rules_change(setup: tuple[Path, Path],
     sources, db = setup
     _crawl(sources, db)
     base = ["reclean", "--sources", str(sources), "--db", str(db)]
-    assert _invoke(*base).strip() == "checked 16, updated 0, failed 0"
+    assert _invoke(*base).strip() == "checked 16, updated 0, cleaned 0 kept raw, failed 0"
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rule]]\nname = "site.test-closing"\nkind = "drop"\n'
                      "patterns = ['^各地教育部门']\nwhy = \"test: drop closing lines\"\n"
                      "examples = ['各地教育部门将在十一月开展督查。']\n", encoding="utf-8")
     out = _invoke(*base, "--rules", str(rules))
-    assert out.strip() == "checked 16, updated 2, failed 0"
+    assert out.strip() == "checked 16, updated 2, cleaned 0 kept raw, failed 0"
     with Archive(db, lock=False) as archive:
         texts = [a.article.text for a in archive.articles(source_id="demo-jyt")]
     assert not any("各地教育部门" in t for t in texts)

@@ -156,3 +156,20 @@ def test_every_jyt_article_has_its_metadata(crawler: SiteCrawler, field: str) ->
     crawler.run(only=("demo-jyt",), delay_s=0.02)
     with Archive(crawler.db, lock=False) as archive:
         assert all(getattr(a.article, field) for a in archive.articles())
+
+
+def test_raw_only_crawl_then_reclean(crawler: SiteCrawler) -> None:
+    from scraper import load_config, reclean
+
+    stats = crawler.run(delay_s=0.02, clean_pages=False)
+    assert stats.get("store/article/raw") == JYT_ARTICLES + NEWS_ARTICLES
+    assert stats.total("clean/removed") == 0
+    sources = {s.id: s for s in load_config(crawler.sources_file())[1]}
+    with Archive(crawler.db) as archive:
+        assert archive.count_articles() == 0
+        counts = reclean(archive, sources)
+        assert counts["cleaned"] == JYT_ARTICLES + NEWS_ARTICLES and counts["failed"] == 0
+        assert archive.count_articles() == JYT_ARTICLES + NEWS_ARTICLES
+        assert reclean(archive, sources)["cleaned"] == 0  # nothing left raw
+        titles = {a.article.title for a in archive.articles(source_id="demo-jyt")}
+    assert "示例省教育厅发布冬季学校防火提示" in titles
