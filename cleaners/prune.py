@@ -10,7 +10,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .article import Removal
-from .rules import Rule, RuleSet
+from .rules import Rule, RuleSet, Screen
 
 __all__ = ["BLOCK_TAGS", "link_density", "node_text", "prune_tree"]
 
@@ -78,21 +78,30 @@ def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
         node.decompose()
 
 
+def _first_rule(text: str, rules: tuple[Rule, ...], screen: Screen,
+                cache: dict[str, Rule | None]) -> Rule | None:
+    """The first rule whose pattern matches ``text``. Nested blocks often share a
+    text, so verdicts are kept for the page; the screen skips texts no rule matches."""
+    if text not in cache:
+        cache[text] = (next((r for r in rules if len(text) <= r.max_chars and r.search(text)),
+                            None) if screen.search(text) else None)
+    return cache[text]
+
+
 def _drop_matching_blocks(tree: LexborHTMLParser, rules: tuple[Rule, ...],
-                          removed: list[Removal]) -> None:
+                          screen: Screen | None, removed: list[Removal]) -> None:
     rules = tuple(r for r in rules if r.patterns)
     limit = max((r.max_chars for r in rules), default=0)
-    if tree.body is None or not limit:
+    if tree.body is None or not limit or screen is None:
         return
     matches: list[tuple[LexborNode, Rule]] = []
+    cache: dict[str, Rule | None] = {}
     for node in tree.body.css(BLOCK_TAGS):
         text = node_text(node)
-        if not text or len(text) > limit:
-            continue
-        for rule in rules:
-            if len(text) <= rule.max_chars and rule.search(text):
+        if text and len(text) <= limit:
+            rule = _first_rule(text, rules, screen, cache)
+            if rule is not None:
                 matches.append((node, rule))
-                break
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
         node.decompose()
@@ -128,18 +137,18 @@ def _list_block(heading: LexborNode) -> list[LexborNode]:
 
 
 def _drop_lists(tree: LexborHTMLParser, rules: tuple[Rule, ...],
-                removed: list[Removal]) -> None:
-    if tree.body is None or not rules:
+                screen: Screen | None, removed: list[Removal]) -> None:
+    if tree.body is None or not rules or screen is None:
         return
     headings: list[tuple[LexborNode, Rule]] = []
     limit = max(min(r.max_chars, _HEADING_MAX_CHARS) for r in rules)
+    cache: dict[str, Rule | None] = {}
     for node in tree.body.css(BLOCK_TAGS):
         text = node_text(node)
-        if not text or len(text) > limit:
-            continue
-        rule = next((r for r in rules if len(text) <= r.max_chars and r.search(text)), None)
-        if rule is not None:
-            headings.append((node, rule))
+        if text and len(text) <= limit:
+            rule = _first_rule(text, rules, screen, cache)
+            if rule is not None:
+                headings.append((node, rule))
     # The innermost element of each heading, then each list block once, outermost.
     inner = {n.mem_id for n, _ in headings}
     blocks: list[tuple[LexborNode, Rule]] = []
@@ -160,6 +169,6 @@ def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
     tree.strip_tags(NOISE_TAGS)
     drops = rules.of_kind("drop")
     _drop_selected(tree, drops, removed)
-    _drop_lists(tree, rules.of_kind("drop-list"), removed)
-    _drop_matching_blocks(tree, drops, removed)
+    _drop_lists(tree, rules.of_kind("drop-list"), rules.screen("drop-list"), removed)
+    _drop_matching_blocks(tree, drops, rules.screen("drop"), removed)
     return removed

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -63,14 +63,78 @@ class Rule:
         return None
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def _anchored(source: str) -> bool:
+    """Whether every match must start at position 0: a leading ``^`` and no ``|``
+    outside groups and character classes."""
+    if not source.startswith("^"):
+        return False
+    depth, escaped, in_class = 0, False, False
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Screen:
+    """All the patterns of some rules in two alternations, so that a text none of
+    them can match is passed over with one or two regex calls instead of one per
+    pattern: the anchored patterns are tried at position 0 only."""
+
+    anchored: re.Pattern[str] | None
+    floating: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule]) -> Screen | None:
+        anchored, floating = [], []
+        for pattern in (p for rule in rules for p in rule.patterns):
+            source = _NAMED_GROUP.sub("(?:", pattern.pattern)
+            flags = _GLOBAL_FLAGS.match(source)
+            if flags:
+                source = f"(?{flags.group(1)}:{source[flags.end():]})"
+            (anchored if _anchored(source) else floating).append(f"(?:{source})")
+        if not anchored and not floating:
+            return None
+        return cls(re.compile("|".join(anchored)) if anchored else None,
+                   re.compile("|".join(floating)) if floating else None)
+
+    def search(self, text: str) -> bool:
+        return bool((self.anchored is not None and self.anchored.match(text))
+                    or (self.floating is not None and self.floating.search(text)))
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """Rules grouped by kind, in file order; user files come before the defaults."""
 
     rules: tuple[Rule, ...]
+    _screens: dict[str, Screen | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == kind)
+
+    def screen(self, kind: str) -> Screen | None:
+        """A quick test for "could some pattern of ``kind`` match?" (see Screen)."""
+        if kind not in self._screens:
+            self._screens[kind] = Screen.of(self.of_kind(kind))
+        return self._screens[kind]
 
     def names(self) -> list[str]:
         return [r.name for r in self.rules]

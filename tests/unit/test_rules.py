@@ -74,3 +74,26 @@ def test_bad_rules_files_name_file_line_and_rule(tmp_path: Path, body: str, mess
 def test_missing_rules_file(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="not found"):
         load_rules(tmp_path / "nope.toml")
+
+
+def test_screen_never_misses_what_a_rule_matches() -> None:
+    from cleaners.rules import Screen
+
+    rules = default_rules()
+    for kind in ("drop", "drop-list", "field"):
+        screen = rules.screen(kind)
+        assert isinstance(screen, Screen)
+        for rule in rules.of_kind(kind):
+            for example in rule.examples:
+                for line in example.splitlines():
+                    if rule.search(line):
+                        assert screen.search(line), (rule.name, line)
+    assert not rules.screen("drop").search("这是正文中普通的一句话，没有任何需要删除的内容。")
+
+
+def test_anchored_patterns_are_told_apart() -> None:
+    from cleaners.rules import _anchored
+
+    assert _anchored(r"^\s*(分享|打印)$") and _anchored(r"^[|]a") and _anchored(r"^(a|b)")
+    for floating in (r"^a|b", r"^\(a|b\)", "版权所有", r"(^a)"):
+        assert not _anchored(floating)
