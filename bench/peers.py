@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from cleaners import clean_html
 
-__all__ = ["Extracted", "TOOLS", "load_tools"]
+__all__ = ["Extracted", "TOOLS", "Tool", "load_tools"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,15 @@ class Extracted:
 
 
 Extractor = Callable[[str, str | None], Extracted]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """``run`` is what is timed; ``metadata``, when given, is called untimed for the
+    title/date/author of a tool whose timed call is text only (trafilatura's default)."""
+
+    run: Extractor
+    metadata: Extractor | None = None
 
 
 def _html_text(fragment: str) -> str:
@@ -43,16 +52,18 @@ def _zhengwen() -> Extractor:
     return run
 
 
-def _trafilatura(precision: bool) -> Extractor:
+def _trafilatura(precision: bool) -> Tool:
     import trafilatura
 
     def run(html: str, url: str | None) -> Extracted:
+        # the default call, as users run it: text only, no metadata
+        return Extracted(trafilatura.extract(html, url=url, favor_precision=precision) or "")
+
+    def metadata(html: str, url: str | None) -> Extracted:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True,
                                           favor_precision=precision)
-        if doc is None:
-            return Extracted("")
-        return Extracted(doc.text or "", doc.title, doc.date, doc.author)
-    return run
+        return Extracted("", doc.title, doc.date, doc.author) if doc else Extracted("")
+    return Tool(run, metadata)
 
 
 def _readability() -> Extractor:
@@ -102,7 +113,9 @@ def _newspaper() -> Extractor:
         import newspaper
 
     def run(html: str, url: str | None) -> Extracted:
-        article = newspaper.Article(url or "http://example.com/", language="zh")
+        # fetch_images=False: it would download images to pick a top image
+        article = newspaper.Article(url or "http://example.com/", language="zh",
+                                    fetch_images=False)
         article.download(input_html=html)
         article.parse()
         date = article.publish_date.isoformat() if article.publish_date else None
@@ -111,7 +124,7 @@ def _newspaper() -> Extractor:
     return run
 
 
-TOOLS: dict[str, Callable[[], Extractor]] = {
+TOOLS: dict[str, Callable[[], Extractor | Tool]] = {
     "zhengwen": _zhengwen,
     "trafilatura": lambda: _trafilatura(False),
     "trafilatura (precision)": lambda: _trafilatura(True),
@@ -123,15 +136,16 @@ TOOLS: dict[str, Callable[[], Extractor]] = {
 }
 
 
-def load_tools(names: list[str] | None = None) -> tuple[dict[str, Extractor], dict[str, str]]:
+def load_tools(names: list[str] | None = None) -> tuple[dict[str, Tool], dict[str, str]]:
     """The extractors that import, and why the others did not."""
-    loaded: dict[str, Extractor] = {}
+    loaded: dict[str, Tool] = {}
     missing: dict[str, str] = {}
     for name, make in TOOLS.items():
         if names and name not in names:
             continue
         try:
-            loaded[name] = make()
+            made = make()
+            loaded[name] = made if isinstance(made, Tool) else Tool(made)
         except ImportError as exc:
             missing[name] = f"not installed ({exc.name})"
     return loaded, missing

@@ -11,10 +11,14 @@ from pathlib import Path
 import zhconv
 from zhconv import zhconv as _impl
 
-__all__ = ["convert"]
+__all__ = ["SIMPLIFIED_ONLY", "TRADITIONAL_ONLY", "convert"]
 
 if not _impl.zhcdicts:
     _impl.loaddict(str(Path(_impl.__file__).with_name(_impl._DEFAULT_DICT)))
+
+#: Characters written only in Simplified / only in Traditional Chinese (zhconv's tables).
+SIMPLIFIED_ONLY: frozenset[str] = _impl.zhcdicts["SIMPONLY"]
+TRADITIONAL_ONLY: frozenset[str] = _impl.zhcdicts["TRADONLY"]
 
 
 def convert(text: str, locale: str) -> str:
