@@ -5,10 +5,8 @@ profile of zhengwen's crawl."""
 from __future__ import annotations
 
 import asyncio
-import cProfile
 import json
 import os
-import pstats
 import subprocess
 import sys
 import tempfile
@@ -17,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.crawlsite import host_ips
+from bench.profiling import profile_stages
+from bench.rss import PeakWatcher
 
-__all__ = ["CrawlResult", "Site", "frontier_memory", "profile_crawl", "run_scrapy",
-           "run_zhengwen"]
+__all__ = ["CRAWL_STAGES", "CrawlResult", "Site", "frontier_memory", "profile_crawl",
+           "run_scrapy", "run_zhengwen"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 8
@@ -83,10 +83,11 @@ def _measured(args: list[str]) -> tuple[float, float, float, str]:
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
+    watcher = PeakWatcher(proc.pid)
     out = proc.stdout.read() if proc.stdout else ""
     _, _, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_utime + usage.ru_stime, watcher.stop(), out
 
 
 def run_zhengwen(site: Site, hosts: int, per_host: int, *, clean: bool) -> CrawlResult:
@@ -120,7 +121,7 @@ def frontier_memory(total: int) -> list[dict[str, float]]:
 
 
 # Stage -> the function whose cumulative time stands for it.
-_STAGES = (
+CRAWL_STAGES = (
     ("fetch (httpx, retries, politeness)", "fetch.py", "fetch"),
     ("robots.txt", "robots.py", "allowed"),
     ("discover (list pages)", "discover.py", "parse_list_page"),
@@ -130,25 +131,15 @@ _STAGES = (
 )
 
 
-def profile_crawl(site: Site, hosts: int, per_host: int) -> tuple[list[tuple[str, float]], int]:
-    """CPU ms per article page by stage (cProfile, in process), and the page count."""
+def profile_crawl(site: Site, hosts: int, per_host: int) -> list[tuple[str, float]]:
+    """CPU ms per article page by stage of one zhengwen crawl with cleaning, in process."""
     from scraper import Archive, crawl, load_config
 
     with tempfile.TemporaryDirectory() as tmp:
         settings, sources = load_config(site.sources(Path(tmp) / "s.toml", hosts, per_host,
                                                      clean=True))
-        profiler = cProfile.Profile(time.process_time)  # CPU time: waiting on sockets is not work
         with Archive(Path(tmp) / "a.sqlite") as archive:
-            profiler.enable()
-            stats = asyncio.run(crawl(sources, archive, settings, force=True))
-            profiler.disable()
-    pages = stats.get("store/article/new")
-    table = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    total = sum(v[2] for v in table.values())  # own time of every function
-    rows = []
-    for label, filename, func in _STAGES:
-        cum = sum(v[3] for (f, _, name), v in table.items()
-                  if f.endswith(f"/{filename}") and name == func)
-        rows.append((label, 1000 * cum / max(pages, 1)))
-    rows.append(("everything (CPU in the crawl process)", 1000 * total / max(pages, 1)))
-    return rows, pages
+            def run() -> int:
+                stats = asyncio.run(crawl(sources, archive, settings, force=True))
+                return stats.get("store/article/new")
+            return profile_stages(run, CRAWL_STAGES)

@@ -5,12 +5,12 @@ with a due-URL query at each checkpoint. Prints one JSON line per checkpoint."""
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.rss import peak_rss_mb
 from scraper import Archive
 
 BATCH = 500
@@ -32,7 +32,7 @@ def main(total: int) -> int:
                 size = sum(p.stat().st_size for p in Path(tmp).glob("f.sqlite*"))
                 print(json.dumps({
                     "urls": done, "due": len(due), "seconds": round(time.perf_counter() - start, 1),
-                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                    "peak_rss_mb": round(peak_rss_mb() or 0.0, 1),
                     "db_mb": round(size / 1e6, 1)}), flush=True)
     return 0
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import resource
 import sys
 
 from bench.corpus import corpus_dir
 from bench.offline import loopback_only
 from bench.pages import load_pages
 from bench.peers import load_tools
+from bench.rss import peak_rss_mb
 
 
 def main(tool: str) -> int:
@@ -24,8 +24,8 @@ def main(tool: str) -> int:
     for page in pages:
         with contextlib.suppress(Exception):  # as in the timed run: a failing page is skipped
             tools[tool].run(page.html, page.url)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"tool": tool, "pages": len(pages), "peak_mb": round(peak_kb / 1024, 1)}))
+    peak = round(peak_rss_mb() or 0.0, 1)
+    print(json.dumps({"tool": tool, "pages": len(pages), "peak_mb": peak}))
     return 0
 
 

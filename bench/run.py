@@ -1,62 +1,178 @@
-"""``make bench``: extraction speed of clean_html against trafilatura.extract.
+"""``make bench``: zhengwen against its peers on the same inputs, in one run.
 
-Both get the same decoded text, alternated page by page in one warm process; the
-figure is the median over rounds of pages per second. Prints a Markdown table and
-writes it to results/bench.md (git ignores results/).
+Writes results/bench.md (tables, the commands, the machine), results/bench.json
+and PNG charts into results/ (git ignores it). Informs; never gates CI.
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
+import json
+import os
+import platform
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
-import trafilatura
-
+from bench.charts import bar_chart, line_chart
 from bench.corpus import all_pages, corpus_dir
+from bench.crawling import Site, frontier_memory, profile_crawl, run_scrapy, run_zhengwen
+from bench.extraction import measure_memory, run_extraction
+from bench.offline import loopback_only
+from bench.pages import load_pages
+from bench.peers import load_tools
+from bench.profiling import CLEAN_STAGES, profile_stages
+from bench.throughput import clean_directory, dump_throughput
 from cleaners import clean_html
-from cleaners.decode import decode_bytes
 
-ROUNDS = 3
-
-
-def _time(fn, pages: list[tuple[str, str | None]]) -> float:
-    start = time.perf_counter()
-    for html, url in pages:
-        fn(html, url)
-    return time.perf_counter() - start
+OUT = Path("results")
 
 
-def main() -> int:
-    root = corpus_dir()
-    if root is None:
-        print("Error: ../shared/corpus not found", file=sys.stderr)
-        return 2
-    pages = [(decode_bytes(path.read_bytes(), source=name)[0], url)
-             for name, path, url in all_pages(root)]
-    tools = {
-        "zhengwen clean_html": lambda html, url: clean_html(html, url),
-        "trafilatura.extract": lambda html, url: trafilatura.extract(html, url=url),
-    }
-    for fn in tools.values():  # warm-up
-        _time(fn, pages[:5])
-    rates: dict[str, list[float]] = {name: [] for name in tools}
-    for _ in range(ROUNDS):
-        for name, fn in tools.items():
-            rates[name].append(len(pages) / _time(fn, pages))
-    lines = [f"{len(pages)} corpus pages, {ROUNDS} rounds, one core, Python {sys.version.split()[0]}",
-             "", "| tool | pages/s (median) |", "|---|---|"]
-    for name, values in rates.items():
-        lines.append(f"| {name} | {statistics.median(values):.1f} |")
-    ratio = statistics.median(rates["zhengwen clean_html"]) / statistics.median(
-        rates["trafilatura.extract"])
-    lines += ["", f"zhengwen ÷ trafilatura pages/s: {ratio:.2f}"]
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    fmt = [f"| {' | '.join(header)} |", f"|{'---|' * len(header)}"]
+    return fmt + [f"| {' | '.join(str(c) for c in row)} |" for row in rows]
+
+
+def _shares(rows: list[tuple[str, float]]) -> list[list[object]]:
+    total = rows[-1][1] or 1.0
+    return [[label, f"{ms:.2f}", f"{ms / total:.0%}"] for label, ms in rows]
+
+
+def extraction_section(pages, rounds: int, memory: bool) -> tuple[list[str], dict]:  # type: ignore[no-untyped-def]
+    tools, missing = load_tools()
+    results = run_extraction(tools, pages, rounds)
+    if memory:
+        for name, result in results.items():
+            result.peak_mb = measure_memory(name)
+    scored = sum(p.scored for p in pages)
+    rows = []
+    for r in results.values():
+        meta = [f"{h}/{n}" for h, n in (r.meta_accuracy(k) for k in ("title", "date", "author"))]
+        rows.append([r.name, f"{r.mean_f1:.3f}", f"{r.median_f1:.3f}", f"{r.share_090:.0%}",
+                     *meta, f"{r.pages_per_s:.1f}",
+                     f"{r.peak_mb:.0f}" if r.peak_mb else "-"])
+    ours = results["zhengwen"]
+    peers = [r for n, r in results.items() if n != "zhengwen"]
+    best = max(peers, key=lambda r: r.mean_f1)
+    ratio = ours.pages_per_s / results["trafilatura"].pages_per_s
+    lines = [f"## Extraction ({len(pages)} pages: the corpus and the fixtures; {scored} with gold; "
+             f"{rounds} rounds, tools alternated page by page, one core)", ""]
+    lines += _table(["tool", "mean F1", "median F1", "F1 ≥ 0.9", "title", "date", "author",
+                     "pages/s", "peak RSS MB"], rows)
+    lines += ["", f"**zhengwen pages/s ÷ trafilatura pages/s: {ratio:.2f}**  ",
+              f"**zhengwen F1 − best peer F1 ({best.name}): {ours.mean_f1 - best.mean_f1:+.3f}**", ""]
+    for name, why in missing.items():
+        lines.append(f"- {name}: {why}")
+    data = {"ratio_vs_trafilatura": ratio, "f1_minus_best_peer": ours.mean_f1 - best.mean_f1,
+            "best_peer": best.name,
+            "tools": {r.name: {"mean_f1": r.mean_f1, "median_f1": r.median_f1,
+                               "share_f1_090": r.share_090, "pages_per_s": r.pages_per_s,
+                               "rates": r.rates, "peak_mb": r.peak_mb, "errors": r.errors,
+                               "meta": {k: r.meta_accuracy(k) for k in ("title", "date", "author")}}
+                      for r in results.values()}}
+    names = list(results)
+    bar_chart(OUT / "f1.png", "Mean character 4-gram F1 (gold pages)", names,
+              [results[n].mean_f1 for n in names], "F1")
+    bar_chart(OUT / "extract_speed.png", "Extraction speed, one core", names,
+              [results[n].pages_per_s for n in names], "pages/s", log=True)
+    return lines, data
+
+
+def clean_profile_section(pages) -> tuple[list[str], dict]:  # type: ignore[no-untyped-def]
+    def run() -> int:
+        for page in pages:
+            clean_html(page.html, page.url)
+        return len(pages)
+
+    rows = profile_stages(run, CLEAN_STAGES)
+    lines = ["## Where clean_html spends its time (cProfile, CPU ms per page; the profiler "
+             "adds overhead, so read the shares)", ""]
+    lines += _table(["stage", "ms/page", "share"], _shares(rows))
+    return lines + [""], dict(rows)
+
+
+def throughput_section(pages, corpus: Path | None) -> tuple[list[str], dict]:  # type: ignore[no-untyped-def]
+    mbps, mb, count = dump_throughput(pages)
+    files = ([p for _, p, _ in all_pages(corpus)] if corpus else
+             sorted(Path("fixtures/pages").glob("*.html")))
+    runs = clean_directory(files, 1000, (1, os.cpu_count() or 2))
+    speedup = runs[1].pages_per_s / runs[0].pages_per_s
+    lines = ["## Throughput", "",
+             f"- clean_text on {count} full-page text dumps ({mb:.2f} MB): **{mbps:.2f} MB/s** "
+             "(one core, median of 3)",
+             *(f"- `zhengwen clean DIR --jobs {r.jobs}` over {r.pages} pages: **{r.pages_per_s:.1f} "
+               f"pages/s** ({r.seconds:.1f} s)" for r in runs),
+             f"- speed-up of {runs[1].jobs} workers over one: **{speedup:.2f}×**", ""]
+    return lines, {"dump_mb_per_s": mbps, "dir_pages_per_s": {r.jobs: r.pages_per_s for r in runs},
+                   "speedup": speedup}
+
+
+def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: int
+                  ) -> tuple[list[str], dict]:
+    with Site(hosts, per_host, 8700) as site:
+        runs = [run_zhengwen(site, hosts, per_host, clean=False), run_scrapy(site, hosts, per_host),
+                run_zhengwen(site, hosts, clean_per_host, clean=True)]
+        stages = profile_crawl(site, 10, 40)
+    memory = frontier_memory(frontier_max)
+    ratio = runs[0].pages_per_s / runs[1].pages_per_s
+    rows = [[r.tool, r.articles, r.requests, f"{r.seconds:.1f}", f"{r.pages_per_s:.0f}",
+             f"{r.cpu_ms_per_page:.2f}", f"{r.peak_mb:.0f}"] for r in runs]
+    lines = [f"## Crawling ({hosts} hosts on 127.0.0.2 … 127.0.0.{hosts + 1}, no politeness delay, "
+             "8 requests in flight, one per host, robots.txt obeyed; the site runs in its own "
+             "process)", ""]
+    lines += _table(["job", "articles stored", "requests", "seconds", "articles/s",
+                     "CPU ms/article", "peak RSS MB"], rows)
+    lines += ["", f"**zhengwen ÷ Scrapy, fetch-only articles/s: {ratio:.2f}**", "",
+              "Where a crawl with cleaning spends its CPU (10 hosts × 40 articles, cProfile):", ""]
+    lines += _table(["stage", "ms/article", "share"], _shares(stages))
+    lines += ["", "Frontier growth (Frontier.add in transactions of 500 URLs, a due-URL query "
+              "at each checkpoint):", ""]
+    lines += _table(["URLs", "peak RSS MB", "database MB", "seconds"],
+                    [[f"{m['urls']:,}", m["peak_rss_mb"], m["db_mb"], m["seconds"]] for m in memory])
+    bar_chart(OUT / "crawl.png", "Crawl throughput on the generated site",
+              [r.tool for r in runs], [r.pages_per_s for r in runs], "articles/s")
+    line_chart(OUT / "frontier.png", "Peak RSS while the frontier grows",
+               [m["urls"] for m in memory], [m["peak_rss_mb"] for m in memory], "URLs", "MB")
+    return lines + [""], {"runs": [r.__dict__ for r in runs], "ratio_vs_scrapy": ratio,
+                          "stages": dict(stages), "frontier": memory}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 round, smaller crawl (a smoke run)")
+    parser.add_argument("--skip-crawl", action="store_true")
+    args = parser.parse_args(argv)
+    loopback_only()
+    OUT.mkdir(exist_ok=True)
+    corpus = corpus_dir()
+    if corpus is None:
+        print("note: ../shared/corpus not found; extraction runs on the fixtures only",
+              file=sys.stderr)
+    pages = load_pages(corpus)
+    started = time.time()
+    lines = ["# zhengwen benchmark", "",
+             f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}, {platform.machine()}, "
+             f"command: `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`)", ""]
+    data: dict[str, object] = {}
+    sections = [("extraction", lambda: extraction_section(pages, 1 if args.quick else 3,
+                                                          not args.quick)),
+                ("clean_profile", lambda: clean_profile_section(pages)),
+                ("throughput", lambda: throughput_section(pages, corpus))]
+    if not args.skip_crawl:
+        sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
+        sections.append(("crawl", lambda: crawl_section(*sizes)))
+    for key, section in sections:
+        print(f"bench: {key} …", file=sys.stderr, flush=True)
+        part, data[key] = section()
+        lines += part
+    lines.append(f"Run time: {time.time() - started:.0f} s. Charts: "
+                 + ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
     report = "\n".join(lines) + "\n"
+    (OUT / "bench.md").write_text(report, encoding="utf-8")
+    (OUT / "bench.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     print(report)
-    out = Path("results")
-    out.mkdir(exist_ok=True)
-    (out / "bench.md").write_text(report, encoding="utf-8")
     return 0
 
 

@@ -90,17 +90,32 @@ def _results(inputs: list[Path | None], jobs: int,
         yield from pool.map(task, inputs, chunksize=max(1, min(16, len(inputs) // (jobs * 4))))
 
 
-def _write(out: IO[str], fmt: str, records: list[tuple[str, Article]]) -> None:
-    if fmt == "json":
-        json.dump([{"path": p, **a.to_dict()} for p, a in records], out, ensure_ascii=False,
-                  indent=2)
-        out.write("\n")
-    elif fmt == "jsonl":
-        for p, a in records:
-            out.write(json.dumps({"path": p, **a.to_dict()}, ensure_ascii=False) + "\n")
-    else:
-        render = to_markdown if fmt == "md" else to_text
-        out.write(("\n" if fmt == "md" else "\n\f\n").join(render(a) for _, a in records))
+class _Writer:
+    """Writes each record as it comes, so memory stays flat over large directories."""
+
+    _SEPARATORS = {"json": ",\n", "jsonl": "", "md": "\n", "txt": "\n\f\n"}
+
+    def __init__(self, out: IO[str], fmt: str) -> None:
+        self._out, self._fmt, self._count = out, fmt, 0
+        if fmt == "json":
+            out.write("[\n")
+
+    def write(self, path: str, article: Article) -> None:
+        if self._count:
+            self._out.write(self._SEPARATORS[self._fmt])
+        self._count += 1
+        if self._fmt in ("json", "jsonl"):
+            indent = 2 if self._fmt == "json" else None
+            self._out.write(json.dumps({"path": path, **article.to_dict()}, ensure_ascii=False,
+                                       indent=indent))
+            if self._fmt == "jsonl":
+                self._out.write("\n")
+        else:
+            self._out.write((to_markdown if self._fmt == "md" else to_text)(article))
+
+    def close(self) -> None:
+        if self._fmt == "json":
+            self._out.write("\n]\n")
 
 
 @click.command("clean")
@@ -127,20 +142,19 @@ def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str
     rules = load_rules(*rule_files)  # a broken rules file stops the run before any input
     inputs = list(iter_inputs(paths))
     task = partial(_clean_task, url=url, rules=rules, forced=forced)
-    records: list[tuple[str, Article]] = []
     failures = 0
-    with Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS,
-                  console=None) as progress:
+    with (click.open_file(output, "w", encoding="utf-8") as out,
+          Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS) as progress):
+        writer = _Writer(out, fmt)
         bar = progress.add_task("cleaning", total=len(inputs))
         for name, article, error in _results(inputs, jobs or os.cpu_count() or 1, task):
             if article is not None:
-                records.append((name, article))
+                writer.write(name, article)
             else:
                 failures += 1
                 click.echo(f"Error: {error}", err=True)
             progress.advance(bar)
-    with click.open_file(output, "w", encoding="utf-8") as out:
-        _write(out, fmt, records)
+        writer.close()
     if failures:
         click.echo(f"{failures} of {len(inputs)} inputs failed", err=True)
         raise SystemExit(1)

@@ -33,6 +33,10 @@ META_TAGS: tuple[tuple[str, str], ...] = (
 )
 _LOWER_META = {name.lower(): fieldname for fieldname, name in META_TAGS}
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—|–|\s-\s)\s*")
+# A bare "-" splits off a site name only when what follows reads like one
+# ("…城！-新华网"), so "1-10月" and "2023-2024学年" stay whole.
+_SITE_AFTER_HYPHEN = re.compile(
+    r"^(?P<title>.{4,}?)-(?P<site>[^-]{1,12}(?:网|报|台|站|在线|频道|政府|门户|中心|厅|局|委|部))$")
 _HEADER_WINDOW = 15
 _FOOTER_WINDOW = 10
 _DATE_LINE_MAX_CHARS = 80
@@ -112,7 +116,8 @@ def split_title(page_title: str, heading: str | None = None) -> tuple[str | None
         return heading, (parts[-1] if parts else None)
     parts = [p for p in _TITLE_SEPARATORS.split(page_title) if p]
     if len(parts) == 1:
-        return parts[0], None
+        m = _SITE_AFTER_HYPHEN.match(parts[0])
+        return (m["title"], m["site"]) if m else (parts[0], None)
     site = parts[-1]
     if re.fullmatch(r"[\w.-]+\.(?:cn|com|net|org)", site) and len(parts) > 2:
         site = parts[-2]

@@ -13,6 +13,9 @@ from cleaners.metadata import fields_from_lines, meta_fields, split_title
     ("示例活动--示例商报", None, ("示例活动", "示例商报")),
     ("示例新闻 | 示例网", None, ("示例新闻", "示例网")),
     ("只有标题", None, ("只有标题", None)),
+    ("示例市的声音：有你才有城！-示例新闻网", None, ("示例市的声音：有你才有城！", "示例新闻网")),
+    ("1-10月示例县投资结构趋稳", None, ("1-10月示例县投资结构趋稳", None)),
+    ("2023-2024学年校历", None, ("2023-2024学年校历", None)),
     ("", "页面标题", ("页面标题", None)),
 ])
 def test_split_title(page_title, heading, expected) -> None:
