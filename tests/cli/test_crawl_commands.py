@@ -179,3 +179,10 @@ def test_demo_site_serves_and_writes_sources(tmp_path: Path) -> None:
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "Usage:" in _invoke(command, "--help")
     assert f"zhengwen {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_progress_display_runs_off_a_terminal(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    out = _invoke("crawl", "--sources", str(sources), "--db", str(db), "--progress",
+                  "--source", "demo-jyt")
+    assert "crawl summary" in out and "demo-jyt" in out

@@ -16,10 +16,11 @@ from scraper.demo_site import DemoSite
 class SiteCrawler:
     site: DemoSite
     db: Path
+    extra_sources: str = ""  # more [[source]] tables after the site's own
 
     def sources_file(self) -> Path:
         path = self.db.with_suffix(".sources.toml")
-        path.write_text(self.site.sources_text(), encoding="utf-8")
+        path.write_text(self.site.sources_text() + self.extra_sources, encoding="utf-8")
         return path
 
     def run(self, *, only: tuple[str, ...] = (), **settings: object) -> Stats:

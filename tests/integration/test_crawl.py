@@ -173,3 +173,18 @@ def test_raw_only_crawl_then_reclean(crawler: SiteCrawler) -> None:
         assert reclean(archive, sources)["cleaned"] == 0  # nothing left raw
         titles = {a.article.title for a in archive.articles(source_id="demo-jyt")}
     assert "示例省教育厅发布冬季学校防火提示" in titles
+
+
+def test_an_unreachable_source_does_not_stop_the_others(crawler: SiteCrawler) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    crawler.extra_sources = ('\n[[source]]\nid = "gone"\nname = "gone"\n'
+                             f'start_urls = ["http://127.0.0.1:{dead}/index.html"]\n')
+    stats = crawler.run(delay_s=0.02, max_attempts=2, backoff_s=0.0)
+    assert stats.get("fetch/skipped/robots", "gone") == 1  # robots.txt unreachable: nothing allowed
+    assert stats.get("store/article/new") == JYT_ARTICLES + NEWS_ARTICLES
+    status, _, _, error = _urls(crawler.db)["index.html"]
+    assert status == "skipped" and "robots.txt unreachable" in error

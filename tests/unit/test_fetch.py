@@ -187,3 +187,17 @@ def test_unsupported_scheme_is_a_fetch_error() -> None:
     with pytest.raises(FetchError, match="ftp://a.cn/x") as info:
         asyncio.run(run())
     assert not info.value.retryable
+
+
+def test_total_timeout_covers_a_trickling_body() -> None:
+    async def trickle():  # type: ignore[no-untyped-def]
+        for _ in range(10):
+            await asyncio.sleep(0.05)
+            yield b"x"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=trickle())
+
+    settings = Settings(delay_s=0.0, total_timeout_s=0.2, max_attempts=1)
+    with pytest.raises(TransportError, match="no complete response in 0.2 s"):
+        _fetch(handler, settings=settings)
