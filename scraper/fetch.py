@@ -118,7 +118,9 @@ class Fetcher:
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, HTTPStatusError) and exc.retry_after is not None:
-            return min(exc.retry_after, self.settings.max_backoff_s)
+            wait = min(exc.retry_after, self.settings.max_backoff_s)
+            self.politeness.defer(host_key(exc.url), wait)
+            return wait
         backoff = wait_random_exponential(multiplier=self.settings.backoff_s,
                                           max=self.settings.max_backoff_s)
         return backoff(state)

@@ -16,6 +16,7 @@ __all__ = ["Politeness"]
 class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_done: float = float("-inf")
+    not_before: float = float("-inf")  # set by a server's Retry-After
 
 
 class Politeness:
@@ -30,7 +31,7 @@ class Politeness:
     async def slot(self, host: str, delay_s: float) -> AsyncIterator[None]:
         state = self._hosts.setdefault(host, _Host())
         async with state.lock:
-            wait = state.last_done + delay_s - time.monotonic()
+            wait = max(state.last_done + delay_s, state.not_before) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             async with self._global:  # taken after the wait: a sleeping host holds no global slot
@@ -38,3 +39,9 @@ class Politeness:
                     yield
                 finally:
                     state.last_done = time.monotonic()
+
+    def defer(self, host: str, seconds: float) -> None:
+        """No request to ``host`` for ``seconds`` (its Retry-After applies to the host,
+        not only to the URL that got it)."""
+        state = self._hosts.setdefault(host, _Host())
+        state.not_before = max(state.not_before, time.monotonic() + seconds)

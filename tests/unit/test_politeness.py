@@ -43,3 +43,21 @@ def test_global_cap() -> None:
 
     asyncio.run(run())
     assert peak == 2
+
+
+def test_retry_after_defers_the_whole_host() -> None:
+    starts: dict[str, float] = {}
+
+    async def run() -> None:
+        p = Politeness(concurrency=4)
+        began = time.monotonic()
+        p.defer("a", 0.2)
+
+        async def request(host: str) -> None:
+            async with p.slot(host, 0.0):
+                starts[host] = time.monotonic() - began
+
+        await asyncio.gather(request("a"), request("b"))
+
+    asyncio.run(run())
+    assert starts["a"] >= 0.19 and starts["b"] < 0.1
