@@ -72,12 +72,17 @@ class _SourcePass:
             frontier.add(self.source.sitemaps, sid, "sitemap")
             frontier.add(self.source.feeds, sid, "feed")
             frontier.reset_discovery(sid)
-        for url in self.source.start_urls:
-            await self.walk_list(url)
-        for url in self.source.sitemaps:
-            await self.read_sitemap(url, 0)
-        for url in self.source.feeds:
-            await self.read_feed(url)
+        steps = ([(url, self.walk_list) for url in self.source.start_urls]
+                 + [(url, self.read_sitemap) for url in self.source.sitemaps]
+                 + [(url, self.read_feed) for url in self.source.feeds])
+        for url, step in steps:
+            try:
+                await step(url)
+            except (ArchiveError, asyncio.CancelledError):
+                raise
+            except Exception as exc:  # a broken list page must not cost the source its articles
+                log.exception("%s: unexpected error while discovering", url)
+                self._failed(url, exc)
         await self.fetch_articles()
         if not self.stop.is_set():
             with self.archive.transaction():
@@ -128,7 +133,7 @@ class _SourcePass:
             last = listing.page_count is not None and page + 1 >= listing.page_count
             url = listing.next_page or (None if last else trs_page_url(start, page + 1))
 
-    async def read_sitemap(self, url: str, depth: int) -> None:
+    async def read_sitemap(self, url: str, depth: int = 0) -> None:
         got = await self._discovery_text(url, "sitemap")
         if got is None:
             return

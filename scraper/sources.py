@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from croniter import croniter
+from selectolax.lexbor import LexborHTMLParser
 
 from .errors import SourcesError
 from .settings import Settings
@@ -46,6 +47,14 @@ class Source:
         if self.allowed_hosts:
             return self.allowed_hosts
         return tuple(sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""}))
+
+
+def _valid_selector(selector: str) -> bool:
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except Exception:  # selectolax raises a bare exception type for bad CSS
+        return False
+    return bool(selector.strip())
 
 
 def _line_of(raw: str, source_id: object, key: str | None = None) -> int | None:
@@ -95,6 +104,15 @@ def _check(entry: dict, raw: str, seen: set[str]) -> list[tuple[int | None, str]
             re.compile(key_value)
         except (re.error, TypeError) as exc:
             bad("article_pattern", f"bad regex: {exc}")
+    for key in ("article_selector", "content_selector", "drop_selectors"):
+        value = entry.get(key)
+        selectors = [value] if isinstance(value, str) else value or []
+        if not isinstance(selectors, list) or not all(isinstance(v, str) for v in selectors):
+            bad(key, f"{key} must be CSS selector text")
+            continue
+        for selector in selectors:
+            if not _valid_selector(selector):
+                bad(key, f"bad CSS selector: {selector!r}")
     schedule = entry.get("schedule")
     if schedule is not None and (not isinstance(schedule, str) or not croniter.is_valid(schedule)):
         bad("schedule", f"not a cron expression: {schedule!r}")

@@ -188,3 +188,4 @@ def test_an_unreachable_source_does_not_stop_the_others(crawler: SiteCrawler) ->
     assert stats.get("store/article/new") == JYT_ARTICLES + NEWS_ARTICLES
     status, _, _, error = _urls(crawler.db)["index.html"]
     assert status == "skipped" and "robots.txt unreachable" in error
+

@@ -20,6 +20,7 @@ id = "ok"
 name = "y"
 start_urls = ["http://a.example.gov.cn/"]
 delay_s = -1
+drop_selectors = [".share", "div[["]
 '''
 
 
@@ -36,7 +37,8 @@ def test_every_mistake_named_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(SourcesError) as info:
         load_sources(path)
     lines = {line for line, _ in info.value.problems}
-    assert lines == {2, 4, 5, 6, 12}
+    assert lines == {2, 4, 5, 6, 12, 13}
+    assert "bad CSS selector: 'div[['" in str(info.value)
     assert all(str(path) in row for row in str(info.value).splitlines())
 
 
