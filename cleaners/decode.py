@@ -50,9 +50,9 @@ def declared_charsets(data: bytes, headers: Mapping[str, str] | None = None) -> 
         m = _HEADER_CHARSET.search(ctype or "")
         if m:
             found.append(m.group(1))
-    m = _META_CHARSET.search(data[:4096]) or _META_CHARSET.search(data[:65536])
-    if m:
-        found.append(m.group(1).decode("ascii", "ignore"))
+    meta = _META_CHARSET.search(data[:4096]) or _META_CHARSET.search(data[:65536])
+    if meta:
+        found.append(meta.group(1).decode("ascii", "ignore"))
     out: list[str] = []
     for name in found:
         norm = _normalise(name)

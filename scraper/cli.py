@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.logging import RichHandler
 
-from cleaners import CleanerError, default_rules, load_rules
+from cleaners import CleanerError, RuleSet, default_rules, load_rules
 from cleaners.cli import clean_command
 from cleaners.formats import to_markdown
 
@@ -51,7 +51,7 @@ def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
     return [known[i] for i in ids] if ids else sources
 
 
-def _rules(paths: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _rules(paths: tuple[str, ...]) -> RuleSet:
     return load_rules(*paths) if paths else default_rules()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from cleaners import CleanerError, Rule, RuleSet, clean_html, decode_bytes, default_rules
+from cleaners import Article, CleanerError, Rule, RuleSet, clean_html, decode_bytes, default_rules
 
 from .discover import article_matcher, parse_feed, parse_list_page, parse_sitemap, trs_page_url
 from .errors import ArchiveError, ChallengeError, FetchError, HTTPStatusError, RobotsDisallowedError
@@ -210,13 +210,13 @@ class _SourcePass:
                 content_hash=digest, next_fetch=revisit)
         self.inc(f"store/article/{outcome}")
 
-    def _store(self, url: str, result: FetchResult, article: object) -> str:
+    def _store(self, url: str, result: FetchResult, article: Article) -> str:
         latest = self.archive.latest(url)
-        if latest and latest[1] == text_hash(article):  # type: ignore[arg-type]
+        if latest and latest[1] == text_hash(article):
             return "unchanged"
         with self.archive.transaction():
             response_id = self.archive.put_response(result, self.source.id)
-            return self.archive.put_article(article, url=url, source_id=self.source.id,  # type: ignore[arg-type]
+            return self.archive.put_article(article, url=url, source_id=self.source.id,
                                             result=result, response_id=response_id)
 
     # -- fetching ----------------------------------------------------------------------

@@ -33,15 +33,20 @@ def _iso(ts: float) -> str:
 
 def record_of(stored: StoredArticle) -> dict[str, object]:
     """One article as a ``{text, id, metadata}`` record."""
-    a = stored.article
     digest = hashlib.sha1(stored.url.encode()).hexdigest()[:16]
-    return {"text": a.text, "id": f"{digest}-v{stored.version}", "metadata": {
+    return {"text": stored.article.text, "id": f"{digest}-v{stored.version}",
+            "metadata": _metadata(stored)}
+
+
+def _metadata(stored: StoredArticle) -> dict[str, object]:
+    a = stored.article
+    return {
         "url": stored.url, "final_url": stored.final_url, "version": stored.version,
         "source_id": stored.source_id, "title": a.title, "published": a.published,
         "source": a.source, "author": a.author, "editor": a.editor, "sitename": a.sitename,
         "keywords": a.keywords, "original_url": a.original_url, "language": a.language,
         "encoding": stored.encoding, "http_status": stored.http_status,
-        "fetched_at": _iso(stored.fetched_at)}}
+        "fetched_at": _iso(stored.fetched_at)}
 
 
 def export_articles(articles: Iterator[StoredArticle], out: TextIO, fmt: str) -> int:
@@ -56,8 +61,8 @@ def export_articles(articles: Iterator[StoredArticle], out: TextIO, fmt: str) ->
         if fmt == "jsonl":
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif writer is not None:
-            meta = dict(record["metadata"])  # type: ignore[arg-type]
-            meta["keywords"] = ";".join(meta["keywords"] or [])
+            meta = _metadata(stored)
+            meta["keywords"] = ";".join(stored.article.keywords)
             writer.writerow({k: (record[k] if k in ("id", "text") else meta.get(k))
                              for k in _CSV_COLUMNS})
         elif fmt == "md":

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from croniter import croniter
@@ -40,7 +40,7 @@ def install_stop_handlers(stop: asyncio.Event) -> None:
 
 
 async def run_schedule(sources: Sequence[Source], last_finished: Callable[[str], float | None],
-                       run_pass: Callable[[list[Source]], object], stop: asyncio.Event,
+                       run_pass: Callable[[list[Source]], Awaitable[None]], stop: asyncio.Event,
                        *, max_sleep_s: float = 60.0) -> int:
     """Start each source when its cron expression says, until ``stop`` is set.
 
@@ -54,7 +54,7 @@ async def run_schedule(sources: Sequence[Source], last_finished: Callable[[str],
         if due:
             passes += 1
             try:
-                await run_pass(due)  # type: ignore[misc]
+                await run_pass(due)
             except Exception:  # one bad pass never ends the schedule
                 log.exception("crawl pass over %s failed", ", ".join(s.id for s in due))
                 await _sleep(stop, max_sleep_s)

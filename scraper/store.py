@@ -204,7 +204,8 @@ class Archive:
     def articles(self, *, source_id: str | None = None, since: float | None = None,
                  all_versions: bool = False) -> Iterator[StoredArticle]:
         """Stored articles, oldest first; by default only each URL's newest version."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if source_id:
             where.append("a.source_id = ?")
             args.append(source_id)
