@@ -165,11 +165,22 @@ def _strings(value: object, key: str, path: str, line: int | None, name: str) ->
     return tuple(value)
 
 
-def _check_selector(selector: str, path: str, line: int | None, name: str) -> None:
+def selector_error(selector: str) -> str | None:
+    """Why ``selector`` is not usable CSS, or ``None`` when it is (also used to check
+    the selectors of a crawler's sources file)."""
+    if not selector.strip():
+        return "empty selector"
     try:
         LexborHTMLParser("<p></p>").css(selector)
     except Exception as exc:  # selectolax raises a bare exception type for bad CSS
-        raise RulesError(path, f"bad selector {selector!r}: {exc}", line=line, rule=name) from exc
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _check_selector(selector: str, path: str, line: int | None, name: str) -> None:
+    error = selector_error(selector)
+    if error is not None:
+        raise RulesError(path, f"bad selector {selector!r}: {error}", line=line, rule=name)
 
 
 def _build_rule(entry: dict, path: str, raw: str) -> Rule:

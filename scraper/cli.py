@@ -151,14 +151,14 @@ def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     _setup_logging(verbose)
     settings, all_sources = load_config(sources_file)
     sources = _pick(all_sources, source_ids)
+    rules = _rules(rule_files)
 
     async def run() -> int:
         stop = asyncio.Event()
         install_stop_handlers(stop)
         with Archive(db) as archive:
             async def one_pass(due: list[Source]) -> None:
-                stats = await crawl(due, archive, settings, stop=stop, rules=_rules(rule_files),
-                                    force=True)
+                stats = await crawl(due, archive, settings, stop=stop, rules=rules, force=True)
                 _report(stats, due, as_json, f"pass at {datetime.now():%Y-%m-%d %H:%M:%S}")
 
             _err.print(f"scheduling {len(sources)} sources into {db}; Ctrl-C to stop")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from cleaners import Article, CleanerError, Rule, RuleSet, clean_html, decode_bytes, default_rules
+from cleaners import CleanerError, Rule, RuleSet, clean_html, decode_bytes, default_rules
 
 from .discover import article_matcher, parse_feed, parse_list_page, parse_sitemap, trs_page_url
 from .errors import ArchiveError, ChallengeError, FetchError, HTTPStatusError, RobotsDisallowedError
@@ -26,7 +26,7 @@ from .schedule import is_due
 from .settings import Settings
 from .sources import Source
 from .stats import Stats
-from .store import Archive, text_hash
+from .store import Archive
 from .urls import host_key
 
 __all__ = ["crawl", "source_rules"]
@@ -184,14 +184,9 @@ class _SourcePass:
             self.inc("store/article/not-modified")
             return
         digest = hashlib.sha256(result.body).hexdigest()
-        outcome = "unchanged"
-        if not result.is_text:
-            outcome = "skipped-content-type"
-        elif digest != state.content_hash and not self.settings.clean_pages:
-            with self.archive.transaction():
-                self.archive.put_response(result, self.source.id)
-            outcome = "raw"
-        elif digest != state.content_hash:
+        changed = result.is_text and digest != state.content_hash  # same bytes: nothing to clean
+        article = None
+        if changed and self.settings.clean_pages:
             try:
                 article = clean_html(result.body, result.final_url, headers=result.headers,
                                      rules=self.rules)
@@ -202,22 +197,22 @@ class _SourcePass:
                 self.inc("clean/empty")
             for removal in article.removed:
                 self.inc(f"clean/removed/{removal.rule}")
-            outcome = self._store(url, result, article)
-        with self.archive.transaction():
+        with self.archive.transaction():  # the page and its frontier state, or neither
+            if not result.is_text:
+                outcome = "skipped-content-type"
+            elif not changed:
+                outcome = "unchanged"
+            elif article is None:
+                self.archive.put_response(result, self.source.id)
+                outcome = "raw"
+            else:
+                outcome = self.archive.put_article(article, url=url, source_id=self.source.id,
+                                                   result=result)
             self.archive.frontier.mark_done(
                 url, http_status=result.status, content_type=result.content_type,
                 etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"),
                 content_hash=digest, next_fetch=revisit)
         self.inc(f"store/article/{outcome}")
-
-    def _store(self, url: str, result: FetchResult, article: Article) -> str:
-        latest = self.archive.latest(url)
-        if latest and latest[1] == text_hash(article):
-            return "unchanged"
-        with self.archive.transaction():
-            response_id = self.archive.put_response(result, self.source.id)
-            return self.archive.put_article(article, url=url, source_id=self.source.id,
-                                            result=result, response_id=response_id)
 
     # -- fetching ----------------------------------------------------------------------
 

@@ -88,10 +88,11 @@ def parse_list_page(html: str, url: str, source: Source,
                 seen.add(link)
                 articles.append(link)
     next_page = None
+    here = canonicalize_url(url)
     for a in tree.css("a[href]"):
         if a.text(strip=True).lower() in NEXT_PAGE_TEXTS:
             link = resolve_url(a.attributes.get("href") or "", url)
-            if link and link != canonicalize_url(url):
+            if link and link != here:
                 next_page = link
                 break
     m = _TRS_COUNT.search(html)

@@ -80,6 +80,8 @@ class Fetcher:
         self.settings = settings
         self.stats = stats if stats is not None else Stats()
         self.politeness = Politeness(settings.concurrency)
+        self._backoff = wait_random_exponential(multiplier=settings.backoff_s,
+                                                max=settings.max_backoff_s)
         timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
         self._client = httpx.AsyncClient(
             transport=transport, timeout=timeout, follow_redirects=True,
@@ -121,9 +123,7 @@ class Fetcher:
             wait = min(exc.retry_after, self.settings.max_backoff_s)
             self.politeness.defer(host_key(exc.url), wait)
             return wait
-        backoff = wait_random_exponential(multiplier=self.settings.backoff_s,
-                                          max=self.settings.max_backoff_s)
-        return backoff(state)
+        return self._backoff(state)
 
     def _count_retry(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None

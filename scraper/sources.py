@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from croniter import croniter
-from selectolax.lexbor import LexborHTMLParser
+
+from cleaners.rules import selector_error
 
 from .errors import SourcesError
 from .settings import Settings
@@ -47,14 +48,6 @@ class Source:
         if self.allowed_hosts:
             return self.allowed_hosts
         return tuple(sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""}))
-
-
-def _valid_selector(selector: str) -> bool:
-    try:
-        LexborHTMLParser("<p></p>").css(selector)
-    except Exception:  # selectolax raises a bare exception type for bad CSS
-        return False
-    return bool(selector.strip())
 
 
 def _line_of(raw: str, source_id: object, key: str | None = None) -> int | None:
@@ -111,7 +104,7 @@ def _check(entry: dict, raw: str, seen: set[str]) -> list[tuple[int | None, str]
             bad(key, f"{key} must be CSS selector text")
             continue
         for selector in selectors:
-            if not _valid_selector(selector):
+            if selector_error(selector) is not None:
                 bad(key, f"bad CSS selector: {selector!r}")
     schedule = entry.get("schedule")
     if schedule is not None and (not isinstance(schedule, str) or not croniter.is_valid(schedule)):

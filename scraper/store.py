@@ -34,6 +34,12 @@ DEFAULT_DB = "data/zhengwen.sqlite"
 
 _ARTICLE_FIELDS = ("title", "text", "published", "source", "author", "editor", "sitename",
                    "keywords", "original_url", "language", "removed")
+# The columns _stored() and _response() read, in their order.
+_ARTICLE_SELECT = ("SELECT a.id, a.url, a.version, a.source_id, a.final_url, a.fetched_at, "
+                   "a.http_status, a.encoding, "
+                   + ", ".join(f"a.{f}" for f in _ARTICLE_FIELDS) + " FROM articles a")
+_RESPONSE_SELECT = ("SELECT r.id, r.url, r.final_url, r.source_id, r.fetched_at, r.status, "
+                    "r.headers, b.data FROM responses r JOIN bodies b ON b.sha256 = r.body_sha256")
 
 
 def text_hash(article: Article) -> str:
@@ -135,7 +141,7 @@ class Archive:
 
     # -- writing -------------------------------------------------------------------
 
-    def put_response(self, result: FetchResult, source_id: str) -> int:
+    def put_response(self, result: FetchResult | StoredResponse, source_id: str) -> int:
         """Keep a raw response (bodies are stored once per content hash)."""
         digest = hashlib.sha256(result.body).hexdigest()
         self.conn.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)",
@@ -154,23 +160,26 @@ class Archive:
         return (row[0], row[1]) if row else None
 
     def put_article(self, article: Article, *, url: str, source_id: str,
-                    result: FetchResult | StoredResponse, response_id: int) -> str:
+                    result: FetchResult | StoredResponse, response_id: int | None = None) -> str:
         """Store ``article`` unless its text equals the newest version's.
 
+        ``result`` is the response it was cleaned from: stored here (only when the
+        article is new or changed) unless ``response_id`` says it is stored already.
         Returns ``"new"`` (first version), ``"changed"`` (a further version) or ``"unchanged"``.
         """
         digest = text_hash(article)
         latest = self.latest(url)
         if latest and latest[1] == digest:
             return "unchanged"
+        if response_id is None:
+            response_id = self.put_response(result, source_id)
         version = latest[0] + 1 if latest else 1
-        values = _article_values(article)
         self.conn.execute(
             f"INSERT INTO articles (url, version, source_id, final_url, fetched_at, http_status, "
             f"encoding, text_hash, {', '.join(_ARTICLE_FIELDS)}, response_id, cleaned_at) "
             f"VALUES ({', '.join('?' * (10 + len(_ARTICLE_FIELDS)))})",
             (url, version, source_id, result.final_url, result.fetched_at, result.status,
-             article.encoding, digest, *values, response_id, time.time()))
+             article.encoding, digest, *_article_values(article), response_id, time.time()))
         return "changed" if latest else "new"
 
     def replace_article(self, article_id: int, article: Article) -> None:
@@ -215,9 +224,7 @@ class Archive:
         if not all_versions:
             where.append("a.version = (SELECT max(version) FROM articles b WHERE b.url = a.url)")
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self.conn.execute(
-            f"SELECT id, url, version, source_id, final_url, fetched_at, http_status, encoding, "
-            f"{', '.join(_ARTICLE_FIELDS)} FROM articles a {clause} ORDER BY fetched_at, id", args)
+        rows = self.conn.execute(f"{_ARTICLE_SELECT} {clause} ORDER BY a.fetched_at, a.id", args)
         for row in rows:
             yield _stored(row)
 
@@ -238,10 +245,7 @@ class Archive:
 
     def response(self, response_id: int) -> StoredResponse:
         """A stored raw response by id."""
-        row = self.conn.execute(
-            "SELECT r.id, r.url, r.final_url, r.source_id, r.fetched_at, r.status, r.headers, "
-            "b.data FROM responses r JOIN bodies b ON b.sha256 = r.body_sha256 WHERE r.id = ?",
-            (response_id,)).fetchone()
+        row = self.conn.execute(f"{_RESPONSE_SELECT} WHERE r.id = ?", (response_id,)).fetchone()
         if row is None:
             raise ArchiveError(f"{self.path}: no stored response {response_id}")
         return _response(row)
@@ -249,18 +253,15 @@ class Archive:
     def response_of(self, article_id: int) -> StoredResponse:
         """The raw response an article version was cleaned from."""
         row = self.conn.execute(
-            "SELECT r.id, r.url, r.final_url, r.source_id, r.fetched_at, r.status, r.headers, "
-            "b.data FROM articles a JOIN responses r ON r.id = a.response_id "
-            "JOIN bodies b ON b.sha256 = r.body_sha256 WHERE a.id = ?", (article_id,)).fetchone()
+            f"{_RESPONSE_SELECT} WHERE r.id = (SELECT response_id FROM articles WHERE id = ?)",
+            (article_id,)).fetchone()
         if row is None:
             raise ArchiveError(f"{self.path}: article {article_id} has no stored response")
         return _response(row)
 
     def article(self, article_id: int) -> Article | None:
         """The cleaned fields of one stored version."""
-        row = self.conn.execute(
-            f"SELECT id, url, version, source_id, final_url, fetched_at, http_status, encoding, "
-            f"{', '.join(_ARTICLE_FIELDS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
         return _stored(row).article if row else None
 
     def count_articles(self, source_id: str | None = None) -> int:
@@ -284,8 +285,8 @@ def _response(row: tuple) -> StoredResponse:
 def _stored(row: tuple) -> StoredArticle:
     (aid, url, version, sid, final_url, fetched_at, status, encoding, title, text, published,
      source, author, editor, sitename, keywords, original_url, language, removed) = row
-    article = Article(url=final_url or url, title=title, text=text, published=published, source=source,
-                      author=author, editor=editor, sitename=sitename,
+    article = Article(url=final_url or url, title=title, text=text, published=published,
+                      source=source, author=author, editor=editor, sitename=sitename,
                       keywords=json.loads(keywords), original_url=original_url,
                       language=language, encoding=encoding,
                       removed=[Removal(*r) for r in json.loads(removed)])

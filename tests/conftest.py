@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.offline import loopback_connect
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-_real_connect = socket.socket.connect
-
-
-def _loopback_only(self: socket.socket, address, *args, **kwargs):  # type: ignore[no-untyped-def]
-    if self.family in (socket.AF_INET, socket.AF_INET6):
-        host = address[0]
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            ip = None if host != "localhost" else ipaddress.ip_address("127.0.0.1")
-        if ip is None or not ip.is_loopback:
-            raise OSError(f"tests may only connect to loopback addresses, not {host!r}")
-    return _real_connect(self, address, *args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
 def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    monkeypatch.setattr(socket.socket, "connect", loopback_connect)
 
 
 @pytest.fixture(scope="session")
