@@ -85,6 +85,49 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX articles_source ON articles (source_id, fetched_at);
     """),
+    ("0003-search", """
+        -- Full-text search over every article version. The trigram tokenizer needs no word
+        -- segmentation, so it serves Chinese; triggers keep it in step with each write.
+        CREATE VIRTUAL TABLE articles_fts USING fts5 (
+            title, text, content = 'articles', content_rowid = 'id', tokenize = 'trigram');
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts (articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    """),
+    ("0004-reprints", """
+        -- MinHash signatures and LSH band keys: a new article finds its candidates with
+        -- one indexed query. cluster_id is the id of the cluster's first article.
+        CREATE TABLE reprints (
+            article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            cluster_id INTEGER NOT NULL,
+            matched_id INTEGER,                   -- the article it matched, NULL if none
+            similarity REAL,                      -- estimated Jaccard with matched_id
+            signature  BLOB NOT NULL              -- MinHash values, uint64 little-endian
+        );
+        CREATE INDEX reprints_cluster ON reprints (cluster_id);
+        CREATE TABLE reprint_bands (
+            band_key   INTEGER NOT NULL,          -- hash of (band number, band values)
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+        );
+        CREATE INDEX reprint_bands_key ON reprint_bands (band_key);
+    """),
+    ("0005-latest-articles", """
+        -- Each URL's newest version, with its reprint cluster.
+        CREATE VIEW latest_articles AS
+            SELECT a.*, r.cluster_id
+            FROM articles a LEFT JOIN reprints r ON r.article_id = a.id
+            WHERE a.version = (SELECT max(b.version) FROM articles b WHERE b.url = a.url);
+    """),
 )
 
 

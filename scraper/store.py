@@ -27,6 +27,7 @@ from .errors import ArchiveError, ArchiveLockedError
 from .fetch import FetchResult
 from .frontier import Frontier
 from .migrations import migrate
+from .reprints import link_article
 
 __all__ = ["Archive", "StoredArticle", "StoredResponse", "text_hash"]
 
@@ -174,12 +175,13 @@ class Archive:
         if response_id is None:
             response_id = self.put_response(result, source_id)
         version = latest[0] + 1 if latest else 1
-        self.conn.execute(
+        cur = self.conn.execute(
             f"INSERT INTO articles (url, version, source_id, final_url, fetched_at, http_status, "
             f"encoding, text_hash, {', '.join(_ARTICLE_FIELDS)}, response_id, cleaned_at) "
             f"VALUES ({', '.join('?' * (10 + len(_ARTICLE_FIELDS)))})",
             (url, version, source_id, result.final_url, result.fetched_at, result.status,
              article.encoding, digest, *_article_values(article), response_id, time.time()))
+        link_article(self.conn, int(cur.lastrowid or 0), article.text)
         return "changed" if latest else "new"
 
     def replace_article(self, article_id: int, article: Article) -> None:
@@ -189,6 +191,7 @@ class Archive:
             f"UPDATE articles SET {sets}, encoding = ?, text_hash = ?, cleaned_at = ? WHERE id = ?",
             (*_article_values(article), article.encoding, text_hash(article), time.time(),
              article_id))
+        link_article(self.conn, article_id, article.text)
 
     def source_started(self, source_id: str) -> None:
         self.conn.execute("INSERT INTO source_runs (source_id, last_started) VALUES (?, ?) "
