@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from cleaners import CleanerError, RuleSet, default_rules, load_rules
 from cleaners.cli import clean_command
@@ -23,10 +24,14 @@ from .crawl import crawl
 from .demo_site import DemoSite
 from .display import live_progress, summary
 from .errors import ScraperError
+from .explain import explain_target, load_target
 from .export import FORMATS, export_articles, export_warc
 from .pipeline.command import pipeline_command
 from .reclean import reclean
+from .report import write_report
+from .reprints import dedupe, link_missing
 from .schedule import install_stop_handlers, run_schedule
+from .search import MARK_END, MARK_START, search
 from .settings import Settings
 from .sources import Source, load_config
 from .stats import Stats
@@ -186,10 +191,11 @@ def _since(value: str | None) -> float | None:
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
 @click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
 @click.option("--all-versions", is_flag=True, help="Every stored version, not only the newest.")
+@click.option("--dedupe", "dedupe_", is_flag=True, help="One article per reprint cluster (its original).")
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
-                   db: str, output: str | None) -> None:
+                   dedupe_: bool, db: str, output: str | None) -> None:
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
@@ -202,11 +208,68 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
         else:
             articles = archive.articles(source_id=source_id, since=_since(since),
                                         all_versions=all_versions)
+            if dedupe_:
+                link_missing(archive.conn)
+                articles = dedupe(archive.conn, articles)
             with (open(output, "w", encoding="utf-8", newline="") if output
                   else contextlib.nullcontext(sys.stdout)) as out:
                 count = export_articles(articles, out, fmt)
     _err.print(f"exported {count} {'responses' if fmt == 'warc' else 'articles'}"
                + (f" to {output}" if output else ""))
+
+
+@cli.command("explain")
+@click.argument("target", metavar="PAGE|URL|ARCHIVE-ID")
+@db_option
+@rules_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="explain.html",
+              show_default=True, help="HTML file to write.")
+def explain_command(target: str, db: str, rule_files: tuple[str, ...], output: str) -> None:
+    """Write one HTML page showing every block of a page and the rule that removed it.
+
+    TARGET is a saved page, a URL (fetched politely, robots.txt obeyed) or the id of
+    an archived article version (its stored page, cleaned with today's rules).
+    """
+    html = explain_target(load_target(target, db=db), rules=_rules(rule_files))
+    Path(output).write_text(html, encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+@cli.command("report")
+@db_option
+@rules_option
+@click.option("--run", "run_id", type=int, help="Run id (default: the latest run).")
+@click.option("-o", "--output", type=click.Path(file_okay=False), required=True,
+              help="Folder to write the site into.")
+def report_command(db: str, rule_files: tuple[str, ...], run_id: int | None, output: str) -> None:
+    """Write a static site over a crawl run: sources, failures, rules, reprints, articles."""
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, lock=False) as archive:
+        pages = write_report(archive, output, run_id=run_id, rules=_rules(rule_files))
+    click.echo(f"wrote {output}/index.html and {pages} article pages")
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--source", "source_id", metavar="ID", help="Only this source.")
+@click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
+@click.option("--limit", default=20, show_default=True, help="At most this many hits.")
+@db_option
+def search_command(query: str, source_id: str | None, since: str | None, limit: int,
+                   db: str) -> None:
+    """Find archived articles (newest versions) containing every word of QUERY."""
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, lock=False) as archive:
+        hits = search(archive.conn, query, source_id=source_id, since=_since(since), limit=limit)
+    console = Console(highlight=False)
+    for hit in hits:
+        snippet = escape(hit.snippet).replace(MARK_START, "[bold yellow]").replace(
+            MARK_END, "[/bold yellow]")
+        console.print(f"[bold]{escape(hit.title or hit.url)}[/bold]  [dim]#{hit.article_id} "
+                      f"{escape(hit.source_id)} {escape(hit.url)}[/dim]\n  {snippet}")
+    _err.print(f"{len(hits)} hits")
 
 
 @cli.command("reclean")
