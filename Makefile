@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 BENCH_STAMP := $(VENV)/.bench-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install test eval lint demo bench clean
+.PHONY: install browser test eval lint demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: install
+# Debian's Chromium (and a CJK font for legible screenshots) for the browser tests;
+# skipped when present. Without root or network the browser tests skip with a reason.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; } || \
+		echo "make browser: could not install chromium; the browser tests will skip"
+
+test: install browser
 	$(PY) -m pytest -q
 
 eval: install
