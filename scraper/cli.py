@@ -20,6 +20,7 @@ from cleaners import CleanerError, RuleSet, default_rules, load_rules
 from cleaners.cli import clean_command
 from cleaners.formats import to_markdown
 
+from .catalog import datasette_metadata
 from .crawl import crawl
 from .demo_site import DemoSite
 from .display import live_progress, summary
@@ -268,8 +269,20 @@ def search_command(query: str, source_id: str | None, since: str | None, limit: 
         snippet = escape(hit.snippet).replace(MARK_START, "[bold yellow]").replace(
             MARK_END, "[/bold yellow]")
         console.print(f"[bold]{escape(hit.title or hit.url)}[/bold]  [dim]#{hit.article_id} "
-                      f"{escape(hit.source_id)} {escape(hit.url)}[/dim]\n  {snippet}")
+                      f"{escape(hit.source_id)} {escape(hit.url)}[/dim]\n  "
+                      + snippet.replace("\n", " "))
     _err.print(f"{len(hits)} hits")
+
+
+@cli.command("datasette-metadata")
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="metadata.json",
+              show_default=True, help="File to write.")
+def datasette_metadata_command(db: str, output: str) -> None:
+    """Write Datasette metadata describing every table, view and column of the archive."""
+    Path(output).write_text(json.dumps(datasette_metadata(db), ensure_ascii=False, indent=2),
+                            encoding="utf-8")
+    click.echo(f"wrote {output}; try: datasette {db} -m {output}")
 
 
 @cli.command("reclean")

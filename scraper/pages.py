@@ -19,7 +19,7 @@ __all__ = ["FAMILY_COLOURS", "esc", "family_classes", "family_colour", "family_o
 #: One colour per rule family (the part of a rule name before the first dot).
 FAMILY_COLOURS = {
     "share": "#d9480f", "nav": "#1971c2", "toolbar": "#7048e8", "list": "#2f9e44",
-    "meta": "#e8590c", "footer": "#495057", "template": "#c2255c", "source": "#0c8599",
+    "meta": "#a0522d", "footer": "#495057", "template": "#c2255c", "source": "#0c8599",
     "comment": "#9c36b5", "notice": "#f08c00", "prune": "#868e96",
 }
 _CSS = """

@@ -1,0 +1,92 @@
+"""What each table, view and column of the archive holds, as Datasette metadata.
+
+``zhengwen datasette-metadata -o metadata.json`` writes it, so that
+``datasette data/zhengwen.sqlite -m metadata.json`` explains itself. A test checks
+that every table and view of a fresh archive is described here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["TABLES", "datasette_metadata"]
+
+_ARTICLE_COLUMNS = {
+    "id": "Article version id (what `zhengwen explain ID` takes)",
+    "url": "Canonical URL of the page", "version": "1 for the first text seen, +1 per change",
+    "source_id": "Source id from the sources file",
+    "final_url": "URL after redirects", "fetched_at": "When the page was fetched",
+    "http_status": "HTTP status of the response", "encoding": "Character encoding the page was decoded with",
+    "text_hash": "sha256 of title and text: what decides 'changed'",
+    "title": "Article title", "text": "Cleaned body text, one paragraph per line",
+    "published": "Publication time, ISO 8601 (Asia/Shanghai offset when the time is known)",
+    "source": "来源: the publisher the page names", "author": "作者", "editor": "责任编辑",
+    "sitename": "The site's name", "keywords": "JSON list of keywords",
+    "original_url": "URL of the original when the page says it is a reprint",
+    "language": "Detected language (zh-Hans, zh-Hant, ...)",
+    "removed": "JSON list of [rule, text]: every block the cleaner removed and the rule that did",
+    "response_id": "The raw response (responses.id) it was cleaned from",
+    "cleaned_at": "When it was last cleaned",
+}
+
+#: table or view -> (title, description, {column: description})
+TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
+    "articles": ("Article versions", "Every cleaned version of every article; a page whose text "
+                 "changes gets a new version, an unchanged one does not.", _ARTICLE_COLUMNS),
+    "latest_articles": ("Latest articles", "Each URL's newest version, with its reprint cluster.",
+                        _ARTICLE_COLUMNS | {"cluster_id": "Reprint cluster (reprints.cluster_id)"}),
+    "responses": ("Raw responses", "Every stored HTTP response; its body is in bodies.", {
+        "id": "Response id", "url": "Requested URL", "final_url": "URL after redirects",
+        "source_id": "Source id", "fetched_at": "When it was fetched", "status": "HTTP status",
+        "headers": "JSON object of response headers (lower-case names)",
+        "body_sha256": "The body (bodies.sha256)"}),
+    "bodies": ("Raw bodies", "Response bodies, stored once per content hash, zlib-compressed.", {
+        "sha256": "sha256 of the raw body", "size": "Size in bytes before compression",
+        "data": "zlib-compressed body"}),
+    "urls": ("Frontier", "Every URL the crawler knows and its state.", {
+        "url": "Canonical URL", "source_id": "Source id",
+        "kind": "article, list, sitemap or feed",
+        "status": "new, done, failed, gone (404/410) or skipped (robots.txt, anti-bot)",
+        "http_status": "Last HTTP status", "content_type": "Last Content-Type",
+        "etag": "ETag for conditional GET", "last_modified": "Last-Modified for conditional GET",
+        "content_hash": "sha256 of the last body seen",
+        "attempts": "Failures since the last success",
+        "last_error": "Why the last attempt failed: 'ErrorClass: message'",
+        "discovered_at": "When it was first found", "fetched_at": "When it was last fetched",
+        "next_fetch": "Not fetched again before this time"}),
+    "source_runs": ("Source runs", "When each source last started and finished a pass.", {
+        "source_id": "Source id", "last_started": "Start of its last pass",
+        "last_finished": "End of its last complete pass"}),
+    "runs": ("Crawl runs", "One row per crawl pass, with its statistics.", {
+        "id": "Run id (what `zhengwen report --run` takes)", "started": "Start of the pass",
+        "finished": "End of the pass",
+        "stats": "JSON: counters (fetch/status/200, store/article/new, clean/removed/<rule>...), "
+                 "per source, and blocked hosts"}),
+    "reprints": ("Reprint links", "The MinHash signature and reprint cluster of each article "
+                 "version.", {
+        "article_id": "Article version (articles.id)",
+        "cluster_id": "Cluster: the id of its first article; equal ids are one text",
+        "matched_id": "The article it was found similar to, if any",
+        "similarity": "Estimated Jaccard similarity of character shingles with matched_id",
+        "signature": "MinHash values (128 uint64, little-endian)"}),
+    "reprint_bands": ("Reprint LSH bands", "Locality-sensitive hashing keys: articles sharing a "
+                      "key are candidate reprints.", {
+        "band_key": "Hash of one band of a signature", "article_id": "Article version"}),
+    "articles_fts": ("Search index", "Full-text index (FTS5, trigram) over titles and texts; "
+                     "query with MATCH for three characters or more.", {
+        "title": "Article title", "text": "Cleaned text"}),
+    "migrations": ("Schema migrations", "Migrations applied to this archive.", {
+        "name": "Migration name", "applied_at": "When it was applied"}),
+}
+
+
+def datasette_metadata(db: str | Path) -> dict[str, object]:
+    """Datasette metadata for the archive at ``db`` (keyed by its file stem, as Datasette does)."""
+    tables = {name: {"title": title, "description": description, "columns": columns}
+              for name, (title, description, columns) in TABLES.items()}
+    for shadow in ("data", "idx", "content", "docsize", "config"):
+        tables[f"articles_fts_{shadow}"] = {"hidden": True}
+    return {"title": "zhengwen archive",
+            "description": "Articles crawled from Chinese government and news sites, cleaned, "
+                           "versioned, searchable, with their raw pages and reprint clusters.",
+            "databases": {Path(db).stem: {"tables": tables}}}
