@@ -120,6 +120,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE
         );
         CREATE INDEX reprint_bands_key ON reprint_bands (band_key);
+        CREATE INDEX reprint_bands_article ON reprint_bands (article_id);
     """),
     ("0005-latest-articles", """
         -- Each URL's newest version, with its reprint cluster.

@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +38,18 @@ _NOT_TEXT = re.compile(r"[\W_]+")
 _SEED = 1
 
 
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch draws its permutations from ``seed`` on every MinHash; draw them once."""
+    return MinHash(num_perm=BANDS * ROWS, seed=_SEED).permutations
+
+
+def _minhash(hashvalues: np.ndarray | None = None) -> MinHash:
+    # crc32: stable across runs (unlike hash()) and, in C, far cheaper than the default SHA-1.
+    return MinHash(num_perm=BANDS * ROWS, seed=_SEED, hashfunc=zlib.crc32,
+                   hashvalues=hashvalues, permutations=_permutations())
+
+
 def signature(text: str) -> MinHash | None:
     """The MinHash of ``text``'s character shingles; ``None`` for an empty text."""
     chars = _NOT_TEXT.sub("", text).lower()
@@ -43,8 +57,8 @@ def signature(text: str) -> MinHash | None:
         return None
     shingles = {chars[i:i + SHINGLE_CHARS].encode()
                 for i in range(max(1, len(chars) - SHINGLE_CHARS + 1))}
-    minhash = MinHash(num_perm=BANDS * ROWS, seed=_SEED)
-    minhash.update_batch(list(shingles))
+    minhash = _minhash()
+    minhash.update_batch(shingles)
     return minhash
 
 
@@ -63,8 +77,7 @@ def _band_keys(minhash: MinHash) -> list[int]:
 
 
 def _load(blob: bytes) -> MinHash:
-    return MinHash(num_perm=BANDS * ROWS, seed=_SEED,
-                   hashvalues=np.frombuffer(blob, dtype="<u8").astype(np.uint64))
+    return _minhash(np.frombuffer(blob, dtype="<u8").astype(np.uint64))
 
 
 def link_article(conn: sqlite3.Connection, article_id: int, text: str) -> int | None:
@@ -85,10 +98,11 @@ def link_article(conn: sqlite3.Connection, article_id: int, text: str) -> int | 
         if score >= THRESHOLD and (best is None or score > best[0]):
             best = (score, other_id, cluster_id)
     cluster = best[2] if best else article_id
-    conn.execute("INSERT OR REPLACE INTO reprints VALUES (?, ?, ?, ?, ?)",
+    if conn.execute("DELETE FROM reprints WHERE article_id = ?", (article_id,)).rowcount:
+        conn.execute("DELETE FROM reprint_bands WHERE article_id = ?", (article_id,))  # relinked
+    conn.execute("INSERT INTO reprints VALUES (?, ?, ?, ?, ?)",
                  (article_id, cluster, best[1] if best else None, best[0] if best else None,
                   minhash.hashvalues.astype("<u8").tobytes()))
-    conn.execute("DELETE FROM reprint_bands WHERE article_id = ?", (article_id,))
     conn.executemany("INSERT INTO reprint_bands VALUES (?, ?)", [(k, article_id) for k in keys])
     return cluster
 
