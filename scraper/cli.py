@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from cleaners.cli import clean_command
 from cleaners.formats import to_markdown
 
 from .catalog import datasette_metadata
-from .crawl import crawl
+from .crawl import crawl, source_rules
 from .demo_site import DemoSite
 from .display import live_progress, summary
 from .errors import ScraperError
@@ -60,6 +61,21 @@ def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
 
 def _rules(paths: tuple[str, ...]) -> RuleSet:
     return load_rules(*paths) if paths else default_rules()
+
+
+def _rules_by_source(sources_file: str, paths: tuple[str, ...]) -> Callable[[str | None], RuleSet]:
+    """Each source's rules (its selectors, then ``paths``, then the defaults), as a crawl
+    cleans with them; the sources file is optional."""
+    base = _rules(paths)
+    sources = {s.id: s for s in load_config(sources_file)[1]} if Path(sources_file).is_file() else {}
+    built: dict[str | None, RuleSet] = {}
+
+    def rules_for(source_id: str | None) -> RuleSet:
+        if source_id not in built:
+            source = sources.get(source_id or "")
+            built[source_id] = source_rules(source, base) if source else base
+        return built[source_id]
+    return rules_for
 
 
 sources_option = click.option("--sources", "sources_file", default="sources.toml", show_default=True,
@@ -221,33 +237,40 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
 
 @cli.command("explain")
 @click.argument("target", metavar="PAGE|URL|ARCHIVE-ID")
+@sources_option
 @db_option
 @rules_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="explain.html",
               show_default=True, help="HTML file to write.")
-def explain_command(target: str, db: str, rule_files: tuple[str, ...], output: str) -> None:
+def explain_command(target: str, sources_file: str, db: str, rule_files: tuple[str, ...],
+                    output: str) -> None:
     """Write one HTML page showing every block of a page and the rule that removed it.
 
     TARGET is a saved page, a URL (fetched politely, robots.txt obeyed) or the id of
-    an archived article version (its stored page, cleaned with today's rules).
+    an archived article version (its stored page, cleaned with today's rules and its
+    source's selectors from --sources).
     """
-    html = explain_target(load_target(target, db=db), rules=_rules(rule_files))
+    page = load_target(target, db=db)
+    html = explain_target(page, rules=_rules_by_source(sources_file, rule_files)(page.source_id))
     Path(output).write_text(html, encoding="utf-8")
     click.echo(f"wrote {output}")
 
 
 @cli.command("report")
+@sources_option
 @db_option
 @rules_option
 @click.option("--run", "run_id", type=int, help="Run id (default: the latest run).")
 @click.option("-o", "--output", type=click.Path(file_okay=False), required=True,
               help="Folder to write the site into.")
-def report_command(db: str, rule_files: tuple[str, ...], run_id: int | None, output: str) -> None:
+def report_command(sources_file: str, db: str, rule_files: tuple[str, ...], run_id: int | None,
+                   output: str) -> None:
     """Write a static site over a crawl run: sources, failures, rules, reprints, articles."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
     with Archive(db, lock=False) as archive:
-        pages = write_report(archive, output, run_id=run_id, rules=_rules(rule_files))
+        pages = write_report(archive, output, run_id=run_id,
+                             rules_for=_rules_by_source(sources_file, rule_files))
     click.echo(f"wrote {output}/index.html and {pages} article pages")
 
 

@@ -37,6 +37,7 @@ class Target:
     url: str | None
     headers: dict[str, str]
     label: str
+    source_id: str | None = None  # the archive's source, whose rules apply
 
 
 async def _fetch(url: str, settings: Settings) -> FetchResult:
@@ -62,7 +63,7 @@ def load_target(target: str, *, db: str | Path, settings: Settings | None = None
         with Archive(db, lock=False) as archive:
             response = archive.response_of(int(target))
         return Target(response.body, response.final_url, response.headers,
-                      f"article {target}: {response.final_url}")
+                      f"article {target}: {response.final_url}", response.source_id)
     raise ScraperError(f"{target}: neither a file, an http(s) URL nor an archive id")
 
 

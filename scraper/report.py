@@ -17,6 +17,7 @@ import difflib
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,24 +169,37 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _urls(archive: Archive, sql: str, args: tuple[object, ...]) -> set[str]:
+    return {row[0] for row in archive.conn.execute(sql, args)}
+
+
 def write_report(archive: Archive, out_dir: str | Path, *, run_id: int | None = None,
-                 rules: RuleSet | None = None) -> int:
-    """Write the site for a run into ``out_dir``; returns the number of article pages."""
+                 rules_for: Callable[[str], RuleSet] | None = None) -> int:
+    """Write the site for a run into ``out_dir``; returns the number of article pages.
+
+    ``rules_for(source_id)`` gives the rules the explain pages clean with (default rules
+    when ``None``).
+    """
     out = Path(out_dir)
     run = load_run(archive, run_id)
     link_missing(archive.conn)
-    every = list(archive.articles(all_versions=True))
-    in_run = {s.url for s in every if run.started <= s.fetched_at <= run.finished}
+    in_run = _urls(archive, "SELECT url FROM articles WHERE fetched_at BETWEEN ? AND ?",
+                   (run.started, run.finished))
+    shown = in_run | _urls(
+        archive, "SELECT url FROM latest_articles WHERE cluster_id IN (SELECT cluster_id FROM "
+        "latest_articles WHERE url IN (SELECT value FROM json_each(?)))",
+        (json.dumps(sorted(in_run)),))
+    every = archive.versions_of(shown)
     latest = {s.url: s for s in every}  # oldest first, so the last one per URL wins
     found = [c for c in clusters(archive.conn, latest.values())
              if any(m.url in in_run for m in (c.original, *c.reprints))]
-    shown = in_run | {m.url for c in found for m in (c.original, *c.reprints)}
+    by_url: dict[str, list[StoredArticle]] = {}
     for stored in every:
-        if stored.url in shown:
-            versions = [v for v in every if v.url == stored.url]
-            _write(out / "articles" / f"{stored.id}.html", _article_page(stored, versions))
-            _write(out / "explain" / f"{stored.id}.html", _explain(archive, stored, rules))
-    run_latest = [latest[u] for u in sorted(in_run)]
+        by_url.setdefault(stored.url, []).append(stored)
+    for stored in every:
+        _write(out / "articles" / f"{stored.id}.html", _article_page(stored, by_url[stored.url]))
+        rules = rules_for(stored.source_id) if rules_for else None
+        _write(out / "explain" / f"{stored.id}.html", _explain(archive, stored, rules))
     search, script = _search_box([latest[u] for u in sorted(shown)])
     body = (f"<header><h1>Crawl run {run.id}</h1><div>{esc(_when(run.started))} – "
             f"{esc(_when(run.finished))} · {len(in_run)} articles new or changed</div></header>"
@@ -193,15 +207,15 @@ def write_report(archive: Archive, out_dir: str | Path, *, run_id: int | None = 
             f"{_clusters_section(found)}<h2>Articles</h2><ul id=\"articles\">"
             + "".join(f"<li>{_article_link(s)} <span class=muted>{esc(s.source_id)} · "
                       f'v{s.version}</span> · <a href="explain/{s.id}.html">explain</a></li>'
-                      for s in run_latest) + "</ul></main>")
+                      for s in (latest[u] for u in sorted(in_run))) + "</ul></main>")
     _write(out / "index.html", page(f"crawl run {run.id}", body, script=script))
-    return sum(1 for s in every if s.url in shown)
+    return len(every)
 
 
 def _explain(archive: Archive, stored: StoredArticle, rules: RuleSet | None) -> str:
     response = archive.response_of(stored.id)
     target = Target(response.body, response.final_url, response.headers,
-                    f"article {stored.id}: {response.final_url}")
+                    f"article {stored.id}: {response.final_url}", stored.source_id)
     try:
         return explain_target(target, rules=rules)
     except CleanerError as exc:  # one page that no longer cleans must not end the report

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,6 +266,13 @@ class Archive:
         """The cleaned fields of one stored version."""
         row = self.conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
         return _stored(row).article if row else None
+
+    def versions_of(self, urls: Iterable[str]) -> list[StoredArticle]:
+        """Every stored version of ``urls``, oldest first."""
+        rows = self.conn.execute(f"{_ARTICLE_SELECT} WHERE a.url IN (SELECT value FROM "
+                                 "json_each(?)) ORDER BY a.fetched_at, a.id",
+                                 (json.dumps(list(urls)),))
+        return [_stored(row) for row in rows]
 
     def count_articles(self, source_id: str | None = None) -> int:
         clause, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())

@@ -92,6 +92,13 @@ def test_explain_by_url_and_by_archive_id(crawled: Path, site, tmp_path: Path) -
     assert "学生资助" in out.read_text(encoding="utf-8")
     _invoke("explain", "1", "--db", str(crawled), "-o", str(out))
     assert "article 1: http://127.0.0.1" in out.read_text(encoding="utf-8")
+    with Archive(crawled, lock=False) as archive:
+        news = next(archive.articles(source_id="demo-news"))
+    assert any(r.rule == "source.demo-news.drop" for r in news.article.removed)
+    sources = crawled.parent / "sources.toml"
+    _invoke("explain", str(news.id), "--db", str(crawled), "--sources", str(sources),
+            "-o", str(out))
+    assert 'data-rule="source.demo-news.drop"' in out.read_text(encoding="utf-8")
     denied = CliRunner().invoke(cli, ["explain", f"{jyt}/private/t20241011_900001.html"])
     assert "robots.txt" in str(denied.exception)
     missing = CliRunner().invoke(cli, ["explain", "no-such-page.html"])
