@@ -9,7 +9,7 @@ response, cleaned again with today's rules). The page is explained by
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from cleaners import Article, RuleSet
@@ -85,8 +85,7 @@ def _block_rows(trace: Trace, classes: dict[str, str]) -> str:
 
 def _provenance(article: Article) -> dict[str, object]:
     """Where each field came from, when the cleaner records it."""
-    names = {f.name for f in fields(article)}
-    found = getattr(article, "provenance", None) if "provenance" in names else None
+    found = getattr(article, "provenance", None)
     return dict(found) if isinstance(found, dict) else {}
 
 
