@@ -11,7 +11,7 @@ from .article import Article
 from .blocks import block_lines
 from .decode import decode_bytes
 from .extract import extract_lines
-from .lang import detect_language
+from .lang import language_fields
 from .lines import clean_lines
 from .locate import locate_content
 from .metadata import fields_from_lines, meta_fields, split_title, window
@@ -88,7 +88,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         author=fields.get("author"), editor=fields.get("editor"),
         sitename=fields.get("sitename") or sitename, keywords=list(fields.get("keywords") or []),
         original_url=fields.get("original_url"),
-        language=detect_language(text or str(title or ""), declared_lang),
+        **language_fields(text or str(title or ""), declared_lang),
         encoding=encoding, removed=removed + cleaned.removed,
     )
 
