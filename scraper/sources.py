@@ -20,12 +20,13 @@ from urllib.parse import urlsplit
 from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from cleaners import Rule, RuleSet, default_rules
 from cleaners.rules import selector_error
 
 from .errors import SourcesError
 from .settings import Settings
 
-__all__ = ["Source", "load_config", "load_sources"]
+__all__ = ["Source", "load_config", "load_sources", "source_rules"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 Problems = list[tuple[int | None, str]]
@@ -92,6 +93,20 @@ class Source:
         if self.allowed_hosts:
             return self.allowed_hosts
         return tuple(sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""}))
+
+
+def source_rules(source: Source, base: RuleSet | None = None) -> RuleSet:
+    """The cleaning rules of a source: its selectors first, then ``base`` (the defaults)."""
+    base = base or default_rules()
+    prefix = f"source.{source.id.replace('_', '-')}"
+    extra: list[Rule] = []
+    if source.content_selector:
+        extra.append(Rule(f"{prefix}.content", "content", f"content_selector of source {source.id}",
+                          selectors=(source.content_selector,)))
+    if source.drop_selectors:
+        extra.append(Rule(f"{prefix}.drop", "drop", f"drop_selectors of source {source.id}",
+                          selectors=source.drop_selectors))
+    return RuleSet(tuple(extra) + base.rules) if extra else base
 
 
 @cache
