@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from rich.logging import RichHandler
 from cleaners import CleanerError, RuleSet, default_rules, load_rules
 from cleaners.cli import clean_command
 from cleaners.formats import to_markdown
+from cleaners.isolation import IsolatedCleaner
 
 from .crawl import crawl
 from .demo_site import DemoSite
@@ -34,12 +37,51 @@ from .store import DEFAULT_DB, Archive
 __all__ = ["cli", "main"]
 
 _err = Console(stderr=True)
+log = logging.getLogger("scraper.cli")
 
 
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s",
-                        handlers=[RichHandler(console=_err, show_time=False, show_path=False)],
-                        force=True)
+_LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _setup_logging(verbose: bool = False, quiet: bool = False, level: str | None = None,
+                   log_file: str | None = None) -> None:
+    """Logs go to stderr (never stdout, which carries data): coloured on a terminal,
+    else one timestamped line per record, never wrapped; ``log_file`` gets the same lines."""
+    name = level or ("error" if quiet else "info" if verbose else "warning")
+    line = logging.Formatter(_LINE_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S%z")
+    handlers: list[logging.Handler]
+    if _err.is_terminal:
+        handlers = [RichHandler(console=_err, show_path=False, log_time_format="%H:%M:%S")]
+    else:
+        handlers = [logging.StreamHandler(sys.stderr)]
+        handlers[0].setFormatter(line)
+    if log_file:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        handlers[-1].setFormatter(line)
+    logging.basicConfig(level=name.upper(), handlers=handlers, force=True)
+
+
+def logging_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``-v``, ``-q``, ``--log-level`` and ``--log-file``; sets logging up before the command."""
+    options = [
+        click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures."),
+        click.option("-q", "--quiet", is_flag=True, help="Log errors only; no summary table."),
+        click.option("--log-level", type=click.Choice(_LEVELS), help="Log level (overrides -v/-q)."),
+        click.option("--log-file", type=click.Path(dir_okay=False),
+                     help="Also append the log lines to this file."),
+    ]
+
+    @functools.wraps(command)
+    def run(*args: object, verbose: bool, quiet: bool, log_level: str | None,
+            log_file: str | None, **kwargs: object) -> None:
+        _setup_logging(verbose, quiet, log_level, log_file)
+        command(*args, quiet=quiet, **kwargs)
+
+    for option in reversed(options):
+        run = option(run)
+    return run
 
 
 def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
@@ -102,7 +144,10 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
     else:
-        Console().print(summary(stats, [s.id for s in sources], title))
+        out = Console()
+        if not out.is_terminal:  # a log file or a pipe: no wrapping at 80 columns
+            out = Console(width=200)
+        out.print(summary(stats, [s.id for s in sources], title))
 
 
 @cli.command("crawl")
@@ -113,12 +158,16 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
 @click.option("--force", is_flag=True, help="Crawl the sources even if their schedule says not yet.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Live table (default: on a terminal).")
-@click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+@logging_options
 def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
                   rule_files: tuple[str, ...], force: bool, as_json: bool,
-                  progress: bool | None, verbose: bool) -> None:
-    """One pass over the sources that are due (for cron or a systemd timer)."""
-    _setup_logging(verbose)
+                  progress: bool | None, quiet: bool) -> None:
+    """One pass over the sources that are due (for cron or a systemd timer).
+
+    Exit code: 0 all fine; 1 some pages failed; 3 a source failed outright
+    (unreachable, robots.txt unreachable, every page failed, or blocked by an
+    anti-bot challenge); 2 a usage or configuration error.
+    """
     settings, all_sources = load_config(sources_file)
     sources = _pick(all_sources, source_ids)
     show = _err.is_terminal if progress is None else progress
@@ -126,13 +175,15 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     async def run() -> tuple[Stats, bool]:
         stop = asyncio.Event()
         install_stop_handlers(stop)
-        with Archive(db) as archive:
+        with Archive(db, command="crawl") as archive:
             stats = await _crawl_once(sources, archive, settings, stats=Stats(), stop=stop,
                                       rule_files=rule_files, force=force, progress=show)
         return stats, stop.is_set()
 
     stats, stopped = asyncio.run(run())
-    _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
+    if as_json or not quiet:
+        _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
+    raise SystemExit(stats.exit_code([s.id for s in sources]))
 
 
 @cli.command("schedule")
@@ -141,14 +192,14 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
 @db_option
 @rules_option
 @click.option("--json", "as_json", is_flag=True, help="Print each pass's stats as JSON.")
-@click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+@logging_options
 def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
-                     rule_files: tuple[str, ...], as_json: bool, verbose: bool) -> None:
+                     rule_files: tuple[str, ...], as_json: bool, quiet: bool) -> None:
     """Run until stopped, starting each source by its cron expression.
 
-    SIGINT or SIGTERM finishes the pages in hand and exits cleanly.
+    SIGINT or SIGTERM abandons the requests in flight and exits cleanly; a second
+    signal exits at once.
     """
-    _setup_logging(verbose)
     settings, all_sources = load_config(sources_file)
     sources = _pick(all_sources, source_ids)
     rules = _rules(rule_files)
@@ -156,11 +207,18 @@ def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     async def run() -> int:
         stop = asyncio.Event()
         install_stop_handlers(stop)
-        with Archive(db) as archive:
+        with (Archive(db, command="schedule") as archive,
+              IsolatedCleaner(workers=settings.clean_workers, rules=rules,
+                              time_limit_s=settings.clean_time_limit_s) as cleaner):
             async def one_pass(due: list[Source]) -> None:
-                stats = await crawl(due, archive, settings, stop=stop, rules=rules, force=True)
-                _report(stats, due, as_json, f"pass at {datetime.now():%Y-%m-%d %H:%M:%S}")
+                stats = await crawl(due, archive, settings, stop=stop, rules=rules, force=True,
+                                    cleaner=cleaner, command="schedule")
+                for sid in (s.id for s in due):
+                    log.info("%s", stats.summary_line(sid))
+                if as_json or not quiet:
+                    _report(stats, due, as_json, f"pass at {datetime.now():%Y-%m-%d %H:%M:%S}")
 
+            log.info("scheduling %d sources into %s", len(sources), db)
             _err.print(f"scheduling {len(sources)} sources into {db}; Ctrl-C to stop")
             return await run_schedule(sources, archive.last_finished, one_pass, stop)
 
@@ -191,7 +249,12 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
-    with Archive(db, lock=False) as archive:
+    with Archive(db, readonly=True) as archive:
+        known = archive.source_ids()
+        if source_id is not None and source_id not in known:
+            raise click.BadParameter(f"no source {source_id!r} in {db}; it holds "
+                                     f"{', '.join(known) or 'no sources yet'}",
+                                     param_hint="--source")
         if fmt == "warc":
             if output is None:
                 raise click.UsageError("--format warc writes a binary file; give -o FILE.warc.gz")
@@ -212,16 +275,40 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
 @db_option
 @rules_option
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
+@logging_options
 def reclean_command(sources_file: str, db: str, rule_files: tuple[str, ...],
-                    source_id: str | None) -> None:
+                    source_id: str | None, quiet: bool) -> None:
     """Clean the stored raw pages again and update the articles whose output changes."""
-    _setup_logging(False)
-    sources = load_config(sources_file)[1] if Path(sources_file).is_file() else []
-    with Archive(db) as archive:
+    sources = load_config(sources_file)[1]  # its selectors are part of each source's rules
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, command="reclean") as archive:
         counts = reclean(archive, {s.id: s for s in sources}, rules=_rules(rule_files),
                          source_id=source_id)
     click.echo(f"checked {counts['checked']}, updated {counts['updated']}, "
                f"cleaned {counts['cleaned']} kept raw, failed {counts['failed']}")
+
+
+@cli.command("runs")
+@db_option
+@click.option("-n", "--limit", default=10, show_default=True, help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
+def runs_command(db: str, limit: int, as_json: bool) -> None:
+    """What the last runs did: command, status (running, finished, stopped; a run
+    killed outright stays "running"), exit code and one line per source."""
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, readonly=True) as archive:
+        runs = archive.runs(limit)
+    for run in runs:
+        if as_json:
+            click.echo(json.dumps(run, ensure_ascii=False))
+            continue
+        click.echo(f"#{run['id']} {run['command'] or 'crawl'} {run['started']} -> "
+                   f"{run['finished'] or '-'}: {run['status'] or 'finished'}, "
+                   f"exit {run['exit_code'] if run['exit_code'] is not None else '-'}")
+        for line in (run["summary"] or "").splitlines():
+            click.echo(f"    {line}")
 
 
 @cli.command("demo-site")
@@ -246,8 +333,12 @@ def demo_site_command(port: int, write_sources: str | None) -> None:
 @click.option("--db", default="data/demo.sqlite", show_default=True,
               type=click.Path(dir_okay=False), help="Archive to create (replaced if present).")
 def demo_command(db: str) -> None:
-    """Serve the fixture site, crawl it twice into a fresh archive, show two articles."""
-    _setup_logging(False)
+    """Serve the fixture site, crawl it twice into a fresh archive, show two articles.
+
+    The site has a page that answers 404 and a host behind an anti-bot challenge on
+    purpose; their warnings show how failures are reported.
+    """
+    _setup_logging()
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)
     with DemoSite() as site:

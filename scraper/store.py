@@ -314,6 +314,10 @@ class Archive:
         row = self.conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
         return _stored(row).article if row else None
 
+    def source_ids(self) -> list[str]:
+        """The sources the archive holds URLs of, sorted."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT source_id FROM urls ORDER BY 1")]
+
     def count_articles(self, source_id: str | None = None) -> int:
         clause, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())
         return int(self.conn.execute(f"SELECT count(*) FROM articles {clause}", args).fetchone()[0])
