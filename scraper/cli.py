@@ -61,6 +61,7 @@ def _setup_logging(verbose: bool = False, quiet: bool = False, level: str | None
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
         handlers[-1].setFormatter(line)
     logging.basicConfig(level=name.upper(), handlers=handlers, force=True)
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
 
 
 def logging_options(command: Callable[..., None]) -> Callable[..., None]:
