@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -36,8 +37,8 @@ def _heading(tree: LexborHTMLParser, page_title: str) -> str | None:
     return text if 4 <= len(text) <= 120 else None
 
 
-def _merge(*sources: Mapping[str, object]) -> dict[str, object]:
-    merged: dict[str, object] = {}
+def _merge(*sources: Mapping[str, object]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
     for source in sources:
         for key, value in source.items():
             if value and key not in merged:

@@ -33,6 +33,7 @@ from .settings import Settings
 from .sources import Source, load_config
 from .stats import Stats
 from .store import DEFAULT_DB, Archive
+from .trial import clean_urls, print_trial, try_source, write_articles
 
 __all__ = ["cli", "main"]
 
@@ -114,7 +115,36 @@ def cli() -> None:
     """zhengwen: crawl Chinese government and news sites and clean their articles."""
 
 
-cli.add_command(clean_command)
+class _CleanCommand(click.Command):
+    """``clean`` of the cleaners, extended here (cleaners never import the scraper):
+    http(s) arguments are fetched politely and cleaned."""
+
+    def invoke(self, ctx: click.Context) -> None:
+        paths = ctx.params.get("paths", ())
+        urls = [p for p in paths if p.startswith(("http://", "https://"))]
+        if not urls:
+            clean_command.invoke(ctx)
+            return
+        if len(urls) != len(paths):
+            raise click.UsageError("give URLs or paths, not both")
+        _setup_logging()
+        rules = load_rules(*ctx.params.get("rule_files", ()))
+        results = asyncio.run(clean_urls(urls, Settings(), rules=rules))
+        with click.open_file(ctx.params.get("output") or "-", "w", encoding="utf-8") as out:
+            write_articles([(u, a) for u, a, _ in results if a is not None], out,
+                           ctx.params.get("fmt") or "jsonl")
+        errors = [e for _, _, e in results if e]
+        for error in errors:
+            click.echo(f"Error: {error}", err=True)
+        if errors:
+            raise SystemExit(1)
+
+
+cli.add_command(_CleanCommand(
+    name="clean", params=clean_command.params, callback=clean_command.callback,
+    help=(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
+    "(robots.txt, the crawler's fetcher) and cleaned; nothing is stored.",
+    short_help=clean_command.short_help))
 
 
 @cli.group("sources")
@@ -129,6 +159,24 @@ def sources_check(file: str) -> None:
     _, sources = load_config(file)
     click.echo(f"{file}: {len(sources)} sources OK "
                f"({', '.join(s.id for s in sources)})")
+
+
+@sources_group.command("try")
+@click.argument("source_id", metavar="ID")
+@sources_option
+@rules_option
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Articles fetched and cleaned.")
+@logging_options
+def sources_try(source_id: str, sources_file: str, rule_files: tuple[str, ...], limit: int,
+                quiet: bool) -> None:
+    """Fetch one source's list pages, sitemaps and feeds; print the pages followed, the
+    article URLs found and the first articles cleaned. Writes nothing to the archive."""
+    settings, sources = load_config(sources_file)
+    [source] = _pick(sources, (source_id,))
+    trial = asyncio.run(try_source(source, settings, limit=limit, rules=_rules(rule_files)))
+    print_trial(trial, sys.stdout)
+    raise SystemExit(trial.stats.exit_code([source.id]))
 
 
 async def _crawl_once(sources: list[Source], archive: Archive, settings: Settings, *,

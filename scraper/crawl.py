@@ -15,7 +15,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -66,7 +66,7 @@ class _SourcePass:
     """The state of one source during one pass."""
 
     def __init__(self, source: Source, archive: Archive, fetcher: Fetcher, robots: Robots,
-                 settings: Settings, stats: Stats, stopping: asyncio.Future[object],
+                 settings: Settings, stats: Stats, stopping: asyncio.Future[Any],
                  rules: RuleSet, cleaner: IsolatedCleaner | None) -> None:
         self.source, self.archive, self.fetcher, self.robots = source, archive, fetcher, robots
         self.settings, self.stats, self.stopping = settings, stats, stopping
@@ -263,7 +263,7 @@ class _SourcePass:
     async def until_stopped(self, awaitable: Awaitable[_T]) -> _T | None:
         """The awaitable's result, or ``None`` as soon as the crawl is told to stop (the
         awaitable is cancelled: a request, its retries and backoff waits are abandoned)."""
-        task = asyncio.ensure_future(awaitable)
+        task: asyncio.Future[Any] = asyncio.ensure_future(awaitable)
         await asyncio.wait({task, self.stopping}, return_when=asyncio.FIRST_COMPLETED)
         if task.done():
             return task.result()

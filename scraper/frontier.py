@@ -105,3 +105,9 @@ class Frontier:
         """List pages, sitemaps and feeds are read again on every pass."""
         self._conn.execute("UPDATE urls SET next_fetch = 0 WHERE source_id = ? AND kind != 'article'",
                            (source_id,))
+
+    def listing(self, source_id: str) -> list[tuple[str, str, str, str | None, str | None]]:
+        """``(url, kind, status, outcome, last_error)`` of a source's URLs, in discovery order."""
+        return self._conn.execute(
+            "SELECT url, kind, status, outcome, last_error FROM urls WHERE source_id = ? "
+            "ORDER BY rowid", (source_id,)).fetchall()

@@ -240,8 +240,8 @@ def load_config(path: str | Path) -> tuple[Settings, list[Source]]:
     if not isinstance(entries, list) or not entries:
         problems.append((None, "no [[source]] tables"))
         raise SourcesError(str(path), problems)
-    sources, found = _source_problems(entries, lines)
-    problems.extend(found)
+    sources, source_problems = _source_problems(entries, lines)
+    problems.extend(source_problems)
     if problems:
         raise SourcesError(str(path), sorted(problems, key=lambda p: p[0] or 0))
     return settings, sources

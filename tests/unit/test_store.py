@@ -1,11 +1,10 @@
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from cleaners import Article, Removal
 from scraper import Archive, ArchiveError, ArchiveLockedError, FetchResult
-import sqlite3
-
 from scraper.migrations import MIGRATIONS
 
 
