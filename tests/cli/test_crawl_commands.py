@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 import signal
@@ -190,3 +191,43 @@ def test_progress_display_runs_off_a_terminal(setup: tuple[Path, Path]) -> None:
     out = _invoke("crawl", "--sources", str(sources), "--db", str(db), "--progress",
                   "--source", "demo-jyt", code=1)
     assert "crawl summary" in out and "demo-jyt" in out
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} WARNING scraper\.crawl: "
+                      r"http://\S+/t20241019_100199\.html: HTTP 404$")
+
+
+def test_logs_are_one_timestamped_line_each_and_can_go_to_a_file(setup: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    sources, db = setup
+    log = tmp_path / "logs" / "crawl.log"
+    base = ["crawl", "--sources", str(sources), "--db", str(db), "--source", "demo-jyt"]
+    result = CliRunner().invoke(cli, [*base, "--log-file", str(log)])
+    assert result.exit_code == 1  # the deliberate 404
+    assert any(LOG_LINE.match(line) for line in result.stderr.splitlines()), result.stderr
+    assert any(LOG_LINE.match(line) for line in log.read_text(encoding="utf-8").splitlines())
+    assert "crawl summary" in result.stdout and "partial" in result.stdout
+    quiet = CliRunner().invoke(cli, [*base, "--force", "-q"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""  # 404: gone
+
+
+def test_runs_say_what_each_run_did(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    _crawl(sources, db, "--source", "demo-jyt", code=0)
+    out = _invoke("runs", "--db", str(db)).splitlines()
+    assert re.match(r"#2 crawl \S+ -> \S+: finished, exit 0$", out[0])
+    assert re.match(r"    demo-jyt: not due \(next 20", out[1])
+    assert re.match(r"#1 crawl \S+ -> \S+: finished, exit 1$", out[2])
+    assert out[3] == "    demo-jyt: partial (1 URLs failed); 10 new, 0 changed, 1 failed"
+
+
+def test_export_names_an_unknown_source_and_reclean_a_missing_sources_file(
+        setup: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    unknown = CliRunner().invoke(cli, ["export", "--db", str(db), "--source", "nosuch"])
+    assert unknown.exit_code == 2 and "no source 'nosuch'" in unknown.output
+    assert "it holds demo-jyt" in unknown.output
+    missing = _main("reclean", "--db", str(db), "--sources", str(tmp_path / "gone.toml"))
+    assert missing.returncode == 2 and "gone.toml: cannot read" in missing.stderr
