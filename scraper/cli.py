@@ -395,7 +395,10 @@ def demo_command(db: str) -> None:
         sources_path.parent.mkdir(parents=True, exist_ok=True)
         sources_path.write_text(site.sources_text(), encoding="utf-8")
         settings, sources = load_config(sources_path)
-        with Archive(db) as archive:
+        _err.print("The demo site has a page that answers 404 and a host behind an anti-bot "
+                   "challenge on purpose: their warnings below show how failures are reported.",
+                   style="dim")
+        with Archive(db, command="demo") as archive:
             for title in ("first crawl", "second crawl (304s, one changed page)"):
                 stats = asyncio.run(crawl(sources, archive, settings, force=True))
                 _report(stats, sources, False, title)
