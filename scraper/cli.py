@@ -37,7 +37,7 @@ from .trial import clean_urls, print_trial, try_source, write_articles
 
 __all__ = ["cli", "main"]
 
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # a log file or pipe gets whole lines
 log = logging.getLogger("scraper.cli")
 
 

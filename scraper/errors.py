@@ -75,13 +75,13 @@ class BodyTooLargeError(FetchError):
 
 
 class ChallengeError(FetchError):
-    """The host answered with an anti-bot challenge; it is skipped for the rest of the run."""
+    """The host answered with an anti-bot challenge; its new URLs wait for a later run."""
 
     def __init__(self, url: str, host: str, signature: str) -> None:
         self.host = host
         self.signature = signature
-        super().__init__(url, f"anti-bot challenge from {host} ({signature}); host skipped "
-                              "for this run, no bypass is attempted")
+        super().__init__(url, f"anti-bot challenge from {host} ({signature}); "
+                              "no bypass is attempted")
 
 
 class RobotsDisallowedError(FetchError):
