@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import logging
 import sys
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 
 from cleaners import CleanerError, RuleSet, default_rules, load_rules
 from cleaners.cli import clean_command
@@ -27,6 +24,7 @@ from .demo_site import DemoSite
 from .display import live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
+from .logs import err_console, logging_options, setup_logging
 from .reclean import reclean
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
@@ -37,53 +35,8 @@ from .trial import clean_urls, print_trial, try_source, write_articles
 
 __all__ = ["cli", "main"]
 
-_err = Console(stderr=True, soft_wrap=True)  # a log file or pipe gets whole lines
+_err = err_console
 log = logging.getLogger("scraper.cli")
-
-
-_LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-_LEVELS = ("debug", "info", "warning", "error")
-
-
-def _setup_logging(verbose: bool = False, quiet: bool = False, level: str | None = None,
-                   log_file: str | None = None) -> None:
-    """Logs go to stderr (never stdout, which carries data): coloured on a terminal,
-    else one timestamped line per record, never wrapped; ``log_file`` gets the same lines."""
-    name = level or ("error" if quiet else "info" if verbose else "warning")
-    line = logging.Formatter(_LINE_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S%z")
-    handlers: list[logging.Handler]
-    if _err.is_terminal:
-        handlers = [RichHandler(console=_err, show_path=False, log_time_format="%H:%M:%S")]
-    else:
-        handlers = [logging.StreamHandler(sys.stderr)]
-        handlers[0].setFormatter(line)
-    if log_file:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-        handlers[-1].setFormatter(line)
-    logging.basicConfig(level=name.upper(), handlers=handlers, force=True)
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
-
-
-def logging_options(command: Callable[..., None]) -> Callable[..., None]:
-    """``-v``, ``-q``, ``--log-level`` and ``--log-file``; sets logging up before the command."""
-    options = [
-        click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures."),
-        click.option("-q", "--quiet", is_flag=True, help="Log errors only; no summary table."),
-        click.option("--log-level", type=click.Choice(_LEVELS), help="Log level (overrides -v/-q)."),
-        click.option("--log-file", type=click.Path(dir_okay=False),
-                     help="Also append the log lines to this file."),
-    ]
-
-    @functools.wraps(command)
-    def run(*args: object, verbose: bool, quiet: bool, log_level: str | None,
-            log_file: str | None, **kwargs: object) -> None:
-        _setup_logging(verbose, quiet, log_level, log_file)
-        command(*args, quiet=quiet, **kwargs)
-
-    for option in reversed(options):
-        run = option(run)
-    return run
 
 
 def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
@@ -127,7 +80,7 @@ class _CleanCommand(click.Command):
             return
         if len(urls) != len(paths):
             raise click.UsageError("give URLs or paths, not both")
-        _setup_logging()
+        setup_logging()
         rules = load_rules(*ctx.params.get("rule_files", ()))
         results = asyncio.run(clean_urls(urls, Settings(), rules=rules))
         with click.open_file(ctx.params.get("output") or "-", "w", encoding="utf-8") as out:
@@ -387,7 +340,7 @@ def demo_command(db: str) -> None:
     The site has a page that answers 404 and a host behind an anti-bot challenge on
     purpose; their warnings show how failures are reported.
     """
-    _setup_logging()
+    setup_logging()
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)
     with DemoSite() as site:

@@ -188,7 +188,7 @@ class _SourcePass:
                     raise
                 except Exception as exc:  # a bug on one page must not end the run
                     log.exception("%s: unexpected error", state.url)
-                    self._failed(state.url, exc)
+                    self._failed(state.url, exc, article=True)
 
         workers = min(self.settings.concurrency, len(due))
         await asyncio.gather(*(worker() for _ in range(workers)))
@@ -196,7 +196,6 @@ class _SourcePass:
     async def article(self, state: UrlState) -> None:
         result = await self.fetch(state.url, state)
         if result is None:
-            self.inc("articles/failed")
             return
         url, revisit = state.url, time.time() + self.settings.revisit_after_s
         if result.not_modified:
@@ -251,8 +250,7 @@ class _SourcePass:
             article = await self.until_stopped(self.cleaner.clean_async(document,
                                                                         rules=self.rules))
         except CleanerError as exc:
-            self._failed(url, exc, stage="clean")
-            self.inc("articles/failed")
+            self._failed(url, exc, stage="clean", article=True)
             return None
         for removal in article.removed if article else ():
             self.inc(f"clean/removed/{removal.rule}")
@@ -289,7 +287,7 @@ class _SourcePass:
                 self.archive.frontier.mark_skipped(url, exc, next_fetch=0)
             self.inc("fetch/error/ChallengeError")
         except FetchError as exc:
-            self._failed(url, exc)
+            self._failed(url, exc, article=state is not None)
         return None
 
     async def _fetch_allowed(self, url: str, state: UrlState | None) -> FetchResult | None:
@@ -310,7 +308,8 @@ class _SourcePass:
         self.inc("fetch/pages")
         return result
 
-    def _failed(self, url: str, exc: Exception, stage: str = "fetch") -> None:
+    def _failed(self, url: str, exc: Exception, stage: str = "fetch",
+                article: bool = False) -> None:
         status = exc.status if isinstance(exc, HTTPStatusError) else None
         log.warning("%s", exc if url in str(exc) else f"{url}: {exc}")
         with self.archive.transaction():
@@ -318,6 +317,8 @@ class _SourcePass:
                 url, exc, gone=status in (404, 410), http_status=status,
                 next_fetch=time.time() + self.settings.retry_failed_after_s)
         self.inc(f"{stage}/error/{type(exc).__name__}")
+        if article:
+            self.inc("articles/failed")
 
 
 async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings | None = None, *,
@@ -368,10 +369,14 @@ async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings 
         if isinstance(result, BaseException):
             log.error("source %s failed: %r", source.id, result)
             stats.inc("source/failed", source=source.id)
-    ids = [s.id for s in sources]
+    _record_run(archive, run_id, stats, [s.id for s in sources], stopped=stop.is_set())
+    return stats
+
+
+def _record_run(archive: Archive, run_id: int, stats: Stats, ids: list[str], *,
+                stopped: bool) -> None:
     with archive.transaction():
-        archive.run_finished(run_id, status="stopped" if stop.is_set() else "finished",
+        archive.run_finished(run_id, status="stopped" if stopped else "finished",
                              exit_code=stats.exit_code(ids),
                              summary="\n".join(stats.summary_line(s) for s in ids),
                              stats=stats.to_dict())
-    return stats
