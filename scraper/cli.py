@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import sys
@@ -95,7 +96,7 @@ class _CleanCommand(click.Command):
 
 cli.add_command(_CleanCommand(
     name="clean", params=clean_command.params, callback=clean_command.callback,
-    help=(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
+    help=inspect.cleandoc(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
     "(robots.txt, the crawler's fetcher) and cleaned; nothing is stored.",
     short_help=clean_command.short_help))
 
@@ -209,9 +210,10 @@ def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     async def run() -> int:
         stop = asyncio.Event()
         install_stop_handlers(stop)
-        with (Archive(db, command="schedule") as archive,
-              IsolatedCleaner(workers=settings.clean_workers, rules=rules,
-                              time_limit_s=settings.clean_time_limit_s) as cleaner):
+        pool = (IsolatedCleaner(workers=settings.clean_workers, rules=rules,
+                                time_limit_s=settings.clean_time_limit_s)
+                if settings.clean_pages else contextlib.nullcontext(None))
+        with Archive(db, command="schedule") as archive, pool as cleaner:
             async def one_pass(due: list[Source]) -> None:
                 stats = await crawl(due, archive, settings, stop=stop, rules=rules, force=True,
                                     cleaner=cleaner, command="schedule")
