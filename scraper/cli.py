@@ -26,6 +26,7 @@ from .display import live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
 from .logs import err_console, logging_options, setup_logging
+from .pipeline.command import pipeline_command
 from .reclean import reclean
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
@@ -99,6 +100,7 @@ cli.add_command(_CleanCommand(
     help=inspect.cleandoc(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
     "(robots.txt, the crawler's fetcher) and cleaned; nothing is stored.",
     short_help=clean_command.short_help))
+cli.add_command(pipeline_command)
 
 
 @cli.group("sources")
