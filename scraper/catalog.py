@@ -23,17 +23,19 @@ _ARTICLE_COLUMNS = {
     "source": "来源: the publisher the page names", "author": "作者", "editor": "责任编辑",
     "sitename": "The site's name", "keywords": "JSON list of keywords",
     "original_url": "URL of the original when the page says it is a reprint",
-    "language": "Detected language (zh-Hans, zh-Hant, ...)",
+    "language": "Detected language (zh, en, ...)",
+    "script": "Hans (Simplified) or Hant (Traditional) for Chinese",
     "removed": "JSON list of [rule, text]: every block the cleaner removed and the rule that did",
     "response_id": "The raw response (responses.id) it was cleaned from",
     "cleaned_at": "When it was last cleaned",
 }
 
 #: table or view -> (title, description, {column: description})
-TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
+_TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
     "articles": ("Article versions", "Every cleaned version of every article; a page whose text "
                  "changes gets a new version, an unchanged one does not.", _ARTICLE_COLUMNS),
-    "latest_articles": ("Latest articles", "Each URL's newest version, with its reprint cluster.",
+    "latest_articles": ("Latest articles", "Each URL's newest version, with its reprint cluster; "
+                        "times as ISO 8601 text in UTC.",
                         _ARTICLE_COLUMNS | {"cluster_id": "Reprint cluster (reprints.cluster_id)"}),
     "responses": ("Raw responses", "Every stored HTTP response; its body is in bodies.", {
         "id": "Response id", "url": "Requested URL", "final_url": "URL after redirects",
@@ -53,7 +55,9 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         "attempts": "Failures since the last success",
         "last_error": "Why the last attempt failed: 'ErrorClass: message'",
         "discovered_at": "When it was first found", "fetched_at": "When it was last fetched",
-        "next_fetch": "Not fetched again before this time"}),
+        "next_fetch": "Not fetched again before this time",
+        "outcome": "What the last fetch gave: new, changed, unchanged, empty, binary ...",
+        "note": "Why, for outcomes that are not articles"}),
     "source_runs": ("Source runs", "When each source last started and finished a pass.", {
         "source_id": "Source id", "last_started": "Start of its last pass",
         "last_finished": "End of its last complete pass"}),
@@ -61,7 +65,10 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         "id": "Run id (what `zhengwen report --run` takes)", "started": "Start of the pass",
         "finished": "End of the pass",
         "stats": "JSON: counters (fetch/status/200, store/article/new, clean/removed/<rule>...), "
-                 "per source, and blocked hosts"}),
+                 "per source, and blocked hosts",
+        "command": "The command that ran it: crawl, schedule, sources try ...",
+        "status": "running, finished or stopped", "exit_code": "The command's exit code",
+        "summary": "One line per source: what it did"}),
     "reprints": ("Reprint links", "The MinHash signature and reprint cluster of each article "
                  "version.", {
         "article_id": "Article version (articles.id)",
@@ -80,10 +87,19 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
+#: Every table and view; the ``*_iso`` views are their tables with epoch seconds as ISO text.
+TABLES = _TABLES | {
+    f"{name}_iso": (f"{title} (ISO times)", f"{description} Times as ISO 8601 text in UTC.",
+                    columns)
+    for name, (title, description, columns) in _TABLES.items()
+    if name in ("urls", "responses", "articles", "runs", "source_runs")}
+
+
 def datasette_metadata(db: str | Path) -> dict[str, object]:
     """Datasette metadata for the archive at ``db`` (keyed by its file stem, as Datasette does)."""
-    tables = {name: {"title": title, "description": description, "columns": columns}
-              for name, (title, description, columns) in TABLES.items()}
+    tables: dict[str, dict[str, object]] = {
+        name: {"title": title, "description": description, "columns": columns}
+        for name, (title, description, columns) in TABLES.items()}
     for shadow in ("data", "idx", "content", "docsize", "config"):
         tables[f"articles_fts_{shadow}"] = {"hidden": True}
     return {"title": "zhengwen archive",

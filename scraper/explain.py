@@ -26,7 +26,7 @@ from .urls import host_key
 __all__ = ["Target", "explain_html", "explain_target", "load_target"]
 
 _FIELDS = ("title", "published", "source", "author", "editor", "sitename", "keywords",
-           "original_url", "language", "encoding")
+           "original_url", "language", "script", "encoding")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import zlib
+from collections.abc import Collection
 
 __all__ = ["FAMILY_COLOURS", "esc", "family_classes", "family_colour", "family_of", "page"]
 
@@ -68,7 +69,7 @@ def family_classes(families: set[str]) -> dict[str, str]:
     return {f: f"fam-{i}" for i, f in enumerate(sorted(families))}
 
 
-def page(title: str, body: str, *, families: set[str] = frozenset(), script: str = "") -> str:
+def page(title: str, body: str, *, families: Collection[str] = (), script: str = "") -> str:
     """A whole document; ``script`` (already safe JavaScript) is the only code it may run."""
     scripts = "'none'"
     if script:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from cleaners import CleanerError, RuleSet
 from .errors import ScraperError
 from .explain import Target, explain_target
 from .pages import esc, page
-from .reprints import Cluster, clusters, link_missing
+from .reprints import Cluster, clusters
 from .store import Archive, StoredArticle
 
 __all__ = ["Run", "load_run", "write_report"]
@@ -58,29 +59,35 @@ box.addEventListener('input', () => {
 
 @dataclass(frozen=True)
 class Run:
+    """A recorded run; ``finished`` is now for a run still going (or killed)."""
+
     id: int
     started: float
     finished: float
     stats: dict
+    outcome: str
 
 
 def load_run(archive: Archive, run_id: int | None = None) -> Run:
     """A recorded crawl run (the latest when ``run_id`` is ``None``)."""
-    sql = "SELECT id, started, finished, stats FROM runs "
+    sql = "SELECT id, started, finished, stats, command, status, exit_code FROM runs "
     row = archive.conn.execute(sql + ("WHERE id = ?" if run_id is not None else
                                       "ORDER BY id DESC LIMIT 1"),
                                (run_id,) if run_id is not None else ()).fetchone()
     if row is None:
         raise ScraperError(f"{archive.path}: " + (f"no run {run_id}" if run_id is not None
                                                    else "no crawl run recorded yet"))
-    return Run(row[0], row[1], row[2] or row[1], json.loads(row[3] or "{}"))
+    run_id, started, finished, stats, command, status, exit_code = row
+    outcome = " · ".join(str(x) for x in (command, status) if x) + (
+        f" · exit code {exit_code}" if exit_code is not None else "")
+    return Run(run_id, started, finished or time.time(), json.loads(stats or "{}"), outcome)
 
 
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
-def _table(head: list[str], rows: list[list[object]], *, html_cols: int = 0) -> str:
+def _table(head: list[str], rows: Sequence[Sequence[object]], *, html_cols: int = 0) -> str:
     """A table; the first ``html_cols`` cells of each row are already HTML."""
     cells = "".join(
         "<tr>" + "".join(f"<td>{c if i < html_cols else esc(c)}</td>" for i, c in enumerate(row))
@@ -182,7 +189,6 @@ def write_report(archive: Archive, out_dir: str | Path, *, run_id: int | None = 
     """
     out = Path(out_dir)
     run = load_run(archive, run_id)
-    link_missing(archive.conn)
     in_run = _urls(archive, "SELECT url FROM articles WHERE fetched_at BETWEEN ? AND ?",
                    (run.started, run.finished))
     shown = in_run | _urls(
@@ -202,7 +208,8 @@ def write_report(archive: Archive, out_dir: str | Path, *, run_id: int | None = 
         _write(out / "explain" / f"{stored.id}.html", _explain(archive, stored, rules))
     search, script = _search_box([latest[u] for u in sorted(shown)])
     body = (f"<header><h1>Crawl run {run.id}</h1><div>{esc(_when(run.started))} – "
-            f"{esc(_when(run.finished))} · {len(in_run)} articles new or changed</div></header>"
+            f"{esc(_when(run.finished))} · {esc(run.outcome)} · {len(in_run)} articles new or "
+            "changed</div></header>"
             f"<main>{search}{_sources_section(archive, run)}{_rules_section(run)}"
             f"{_clusters_section(found)}<h2>Articles</h2><ul id=\"articles\">"
             + "".join(f"<li>{_article_link(s)} <span class=muted>{esc(s.source_id)} · "

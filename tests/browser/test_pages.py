@@ -103,8 +103,10 @@ def test_hostile_page_executes_nothing(watched: Watched, tmp_path: Path) -> None
         with archive.transaction():
             archive.put_article(clean_html(body, url), url=url, source_id="hostile",
                                 result=result)
-            archive.record_run(1e9 - 1, {"counts": {"clean/removed/<b onmouseover=alert(1)>": 1},
-                                         "blocked_hosts": {"<img src=x onerror=alert(2)>": "x"}})
+            run = archive.run_started("crawl", 1e9 - 1)
+            archive.run_finished(run, status="finished", exit_code=0, summary="<i>x</i>", stats={
+                "counts": {"clean/removed/<b onmouseover=alert(1)>": 1},
+                "blocked_hosts": {"<img src=x onerror=alert(2)>": "x"}})
         write_report(archive, tmp_path / "report")
     pages = [explain, tmp_path / "report" / "index.html",
              tmp_path / "report" / "articles" / "1.html", tmp_path / "report" / "explain" / "1.html"]

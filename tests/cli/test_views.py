@@ -61,7 +61,9 @@ def crawled(site, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
                        encoding="utf-8")
     db = tmp_path / "a.sqlite"
     for _ in range(2):
-        _invoke("crawl", "--sources", str(sources), "--db", str(db), "--no-progress", "--force")
+        result = CliRunner().invoke(cli, ["crawl", "--sources", str(sources), "--db", str(db),
+                                          "--no-progress", "--force"], catch_exceptions=False)
+        assert result.exit_code == 3, result.output  # the demo's city host is blocked
     return db
 
 

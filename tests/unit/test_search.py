@@ -1,4 +1,5 @@
-"""Search: the trigram index follows every write and is built for older archives."""
+"""Search: the trigram index follows every write and is built for older archives
+(whose versions are linked into reprint clusters on the same first opening)."""
 
 from __future__ import annotations
 
@@ -49,17 +50,20 @@ def test_migration_indexes_an_existing_archive(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL)")
     names = [name for name, _ in MIGRATIONS]
-    for name, sql in MIGRATIONS[:names.index("0003-search")]:  # the archive before search
+    for name, sql in MIGRATIONS[:names.index("0005-search")]:  # before search and reprints
         conn.executescript(sql)
         conn.execute("INSERT INTO migrations VALUES (?, 0)", (name,))
     conn.execute("INSERT INTO bodies VALUES ('x', 0, x'')")
     conn.execute("INSERT INTO responses VALUES (1, 'http://a.cn/1', 'http://a.cn/1', 's', 1e9, "
                  "200, '{}', 'x')")
-    conn.execute("INSERT INTO articles (url, version, source_id, fetched_at, text_hash, title, "
-                 "text, response_id, cleaned_at) VALUES ('http://a.cn/1', 1, 's', 1e9, 'h', 't', "
-                 "?, 1, 1e9)", (NOTICE,))
+    for url in ("http://a.cn/1", "http://b.cn/1"):
+        conn.execute("INSERT INTO articles (url, version, source_id, fetched_at, text_hash, "
+                     "title, text, response_id, cleaned_at) VALUES (?, 1, 's', 1e9, 'h', 't', ?, "
+                     "1, 1e9)", (url, NOTICE))
     conn.commit()
     conn.close()
     with Archive(db) as archive:
-        assert [h.url for h in search(archive.conn, "秋季学期")] == ["http://a.cn/1"]
-        assert archive.conn.execute("SELECT count(*) FROM latest_articles").fetchone() == (1,)
+        assert {h.url for h in search(archive.conn, "秋季学期")} == {"http://a.cn/1",
+                                                                   "http://b.cn/1"}
+        rows = archive.conn.execute("SELECT fetched_at, cluster_id FROM latest_articles").fetchall()
+        assert rows == [("2001-09-09T01:46:40.000Z", 1)] * 2  # ISO times; one reprint cluster
