@@ -15,13 +15,13 @@ from pathlib import Path
 from cleaners import Article, RuleSet
 from cleaners.trace import Trace, trace_html
 
-from .errors import RobotsDisallowedError, ScraperError
+from .errors import ScraperError
 from .fetch import Fetcher, FetchResult
 from .pages import esc, family_classes, family_of, page
 from .robots import Robots
 from .settings import Settings
 from .store import Archive
-from .urls import host_key
+from .trial import fetch_politely
 
 __all__ = ["Target", "explain_html", "explain_target", "load_target"]
 
@@ -42,11 +42,8 @@ class Target:
 
 async def _fetch(url: str, settings: Settings) -> FetchResult:
     async with Fetcher(settings) as fetcher:
-        robots = Robots(fetcher, obey=settings.obey_robots)
-        if not await robots.allowed(url, settings.delay_s):
-            raise RobotsDisallowedError(url, robots.problems.get(
-                host_key(url), "robots.txt disallows it"))
-        return await fetcher.fetch(url, delay_s=await robots.crawl_delay(url, settings.delay_s))
+        return await fetch_politely(fetcher, Robots(fetcher, obey=settings.obey_robots), url,
+                                    settings.delay_s)
 
 
 def load_target(target: str, *, db: str | Path, settings: Settings | None = None) -> Target:

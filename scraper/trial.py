@@ -19,7 +19,7 @@ from cleaners.formats import to_markdown, to_text
 
 from .crawl import crawl
 from .errors import FetchError, RobotsDisallowedError, RobotsUnavailableError
-from .fetch import Fetcher
+from .fetch import Fetcher, FetchResult
 from .robots import Robots
 from .settings import Settings
 from .sources import Source
@@ -27,7 +27,7 @@ from .stats import Stats
 from .store import Archive, StoredArticle
 from .urls import host_key
 
-__all__ = ["Trial", "clean_urls", "print_trial", "try_source", "write_articles"]
+__all__ = ["Trial", "clean_urls", "fetch_politely", "print_trial", "try_source", "write_articles"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,16 @@ def print_trial(trial: Trial, out: TextIO) -> None:
         out.write((a.text[:300] + (" …" if len(a.text) > 300 else "")) + "\n")
 
 
+async def fetch_politely(fetcher: Fetcher, robots: Robots, url: str,
+                         delay_s: float) -> FetchResult:
+    """One page fetched as a crawl would: robots.txt first, then its Crawl-delay."""
+    if not await robots.allowed(url, delay_s):
+        problem = robots.problems.get(host_key(url))
+        raise (RobotsUnavailableError(url, problem) if problem
+               else RobotsDisallowedError(url, "robots.txt disallows it"))
+    return await fetcher.fetch(url, delay_s=await robots.crawl_delay(url, delay_s))
+
+
 async def clean_urls(urls: Sequence[str], settings: Settings, *, rules: RuleSet | None = None,
                      transport: httpx.AsyncBaseTransport | None = None,
                      ) -> list[tuple[str, Article | None, str | None]]:
@@ -80,12 +90,7 @@ async def clean_urls(urls: Sequence[str], settings: Settings, *, rules: RuleSet 
         robots = Robots(fetcher, obey=settings.obey_robots)
         for url in urls:
             try:
-                if not await robots.allowed(url, settings.delay_s):
-                    problem = robots.problems.get(host_key(url))
-                    raise (RobotsUnavailableError(url, problem) if problem
-                           else RobotsDisallowedError(url, "robots.txt disallows it"))
-                delay = await robots.crawl_delay(url, settings.delay_s)
-                result = await fetcher.fetch(url, delay_s=delay)
+                result = await fetch_politely(fetcher, robots, url, settings.delay_s)
                 article = clean_html(result.body, result.final_url, headers=result.headers,
                                      rules=rules)
                 results.append((url, article, None))
