@@ -69,9 +69,10 @@ def _block_rows(trace: Trace, classes: dict[str, str]) -> str:
     for block in trace.blocks:
         if block.rule is not None:
             family = family_of(block.rule)
+            labels = "".join(f'<span class="rule {classes[family_of(r)]}">{esc(r)}</span>'
+                             for r in block.rules)
             rows.append(f'<div class="blk removed {classes[family]}" data-rule="{esc(block.rule)}"'
-                        f' data-family="{esc(family)}"><span class="rule">{esc(block.rule)}</span>'
-                        f"<s>{esc(block.text)}</s></div>")
+                        f' data-family="{esc(family)}">{labels}<s>{esc(block.text)}</s></div>')
         else:
             kind = "body" if block.in_body else "kept"
             if not block.extracted:
@@ -102,8 +103,8 @@ def _metadata_table(article: Article) -> str:
 def _legend(classes: dict[str, str], trace: Trace) -> str:
     counts: dict[str, int] = {}
     for block in trace.blocks:
-        if block.rule is not None:
-            counts[family_of(block.rule)] = counts.get(family_of(block.rule), 0) + 1
+        for rule in block.rules:
+            counts[family_of(rule)] = counts.get(family_of(rule), 0) + 1
     items = "".join(f'<li class="{classes[f]}" data-family="{esc(f)}"><span class="swatch">'
                     f"</span>{esc(f)} ({n})</li>" for f, n in sorted(counts.items()))
     return f'<ul class="legend">{items}</ul>'
@@ -112,7 +113,7 @@ def _legend(classes: dict[str, str], trace: Trace) -> str:
 def explain_html(trace: Trace, *, label: str) -> str:
     """The explain page for ``trace`` as one self-contained HTML document."""
     article = trace.article
-    families = {family_of(b.rule) for b in trace.blocks if b.rule is not None}
+    families = {family_of(r) for b in trace.blocks for r in b.rules}
     classes = family_classes(families)
     how = ("no element held article text" if trace.body_how is None else
            "by paragraph scoring (the element with the most Chinese prose)"

@@ -60,7 +60,7 @@ def _family_css(families: set[str]) -> str:
     return "".join(
         f".fam-{i}{{border-left-color:{family_colour(f)}!important}}"
         f".fam-{i} s{{text-decoration-color:{family_colour(f)}}}"
-        f".fam-{i} .rule,.fam-{i} .swatch{{background:{family_colour(f)}}}"
+        f".rule.fam-{i},.fam-{i} .swatch{{background:{family_colour(f)}}}"
         for i, f in enumerate(sorted(families)))
 
 

@@ -28,7 +28,7 @@ def _squash(text: str) -> str:
 
 
 def test_explain_page_strikes_what_removed_says(watched: Watched, tmp_path: Path) -> None:
-    page_path = FIXTURES / "pages" / "netease_news.html"
+    page_path = FIXTURES / "reprints" / "weather_1.html"  # two line removals in one block
     article = clean_html(page_path.read_bytes(), "http://news.example.cn/a.html")
     out = tmp_path / "explain.html"
     out.write_text(explain_target(Target(page_path.read_bytes(), "http://news.example.cn/a.html",
@@ -36,20 +36,26 @@ def test_explain_page_strikes_what_removed_says(watched: Watched, tmp_path: Path
     watched.open(out)
     struck = watched.page.eval_on_selector_all(".blk.removed", """els => els.map(e => ({
         rule: e.dataset.rule, text: e.querySelector('s').textContent,
+        labels: [...e.querySelectorAll('.rule')].map(r => [r.textContent,
+                                                          getComputedStyle(r).backgroundColor]),
         line: getComputedStyle(e.querySelector('s')).textDecorationLine,
         colour: getComputedStyle(e).borderLeftColor, visible: e.offsetHeight > 0}))""")
     assert struck, "no struck-through block rendered"
     for removal in article.removed:
-        blocks = [b for b in struck if b["rule"] == removal.rule
-                  and _squash(b["text"]) and _squash(b["text"]) in _squash(removal.text)]
+        want = _squash(removal.text)  # a block is the removed text, or holds it
+        blocks = [b for b in struck if removal.rule in [rule for rule, _ in b["labels"]]
+                  and _squash(b["text"]) and (_squash(b["text"]) in want
+                                              or want in _squash(b["text"]))]
         assert blocks, f"{removal} has no struck-through block"
     for block in struck:
         assert block["visible"] and block["line"] == "line-through"
         assert block["colour"] == _rgb(family_colour(family_of(block["rule"]))), block
+        for rule, background in block["labels"]:
+            assert background == _rgb(family_colour(family_of(rule))), block
     assert "article-body" in watched.page.inner_text("#body-how")
     assert watched.page.inner_text("#article h1") == article.title
     assert not watched.errors and not watched.dialogs
-    watched.screenshot("explain-netease_news")
+    watched.screenshot("explain-weather_1")
 
 
 def _crawl(sources_path: Path, db: Path) -> None:
