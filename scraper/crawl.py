@@ -17,13 +17,16 @@ import httpx
 
 from cleaners import CleanerError, Rule, RuleSet, clean_html, decode_bytes, default_rules
 
-from .discover import article_matcher, parse_feed, parse_list_page, parse_sitemap, trs_page_url
+from .discover import article_matcher, parse_list_page, trs_page_url
 from .errors import ArchiveError, ChallengeError, FetchError, HTTPStatusError, RobotsDisallowedError
+from .feeds import parse_feed
 from .fetch import Fetcher, FetchResult
 from .frontier import UrlState
 from .robots import Robots
 from .schedule import is_due
+from .scope import Scope
 from .settings import Settings
+from .sitemaps import parse_sitemap
 from .sources import Source
 from .stats import Stats
 from .store import Archive
@@ -32,7 +35,6 @@ from .urls import host_key
 __all__ = ["crawl", "source_rules"]
 
 log = logging.getLogger("scraper.crawl")
-_MAX_SITEMAP_DEPTH = 2
 
 
 def source_rules(source: Source, base: RuleSet | None = None) -> RuleSet:
@@ -58,7 +60,10 @@ class _SourcePass:
         self.settings, self.stats, self.stop = settings, stats, stop
         self.rules = source_rules(source, rules)
         self.is_article = article_matcher(source)
+        self.scope = Scope.of(source)
         self.delay_s = settings.delay_s if source.delay_s is None else source.delay_s
+        self.sitemaps_seen: set[str] = set()  # an index listing itself is read once
+        self.sitemap_urls = 0
 
     def inc(self, key: str, n: int = 1) -> None:
         self.stats.inc(key, n, source=self.source.id)
@@ -83,6 +88,8 @@ class _SourcePass:
             except Exception as exc:  # a broken list page must not cost the source its articles
                 log.exception("%s: unexpected error while discovering", url)
                 self._failed(url, exc)
+        if self.settings.robots_sitemaps and self.settings.obey_robots:
+            await self.read_robots_sitemaps()
         await self.fetch_articles()
         if not self.stop.is_set():
             with self.archive.transaction():
@@ -90,23 +97,20 @@ class _SourcePass:
 
     # -- discovery -------------------------------------------------------------------
 
-    async def _discovery_text(self, url: str, kind: str) -> tuple[FetchResult, str] | None:
+    async def _discovery_fetch(self, url: str, kind: str) -> FetchResult | None:
+        """Fetch a list page, sitemap or feed; its response is kept for the raw WARC."""
         with self.archive.transaction():
             self.archive.frontier.add([url], self.source.id, kind)
         result = await self.fetch(url, None)
         if result is None:
             return None
-        try:
-            text, _ = decode_bytes(result.body, result.headers, source=url)
-        except CleanerError as exc:
-            self._failed(url, exc)
-            return None
         with self.archive.transaction():
+            self.archive.put_discovery_response(result, self.source.id, kind)
             self.archive.frontier.mark_done(
                 url, http_status=result.status, content_type=result.content_type, etag=None,
                 last_modified=None, content_hash=None, next_fetch=0)
         self.inc(f"discover/{kind}/fetched")
-        return result, text
+        return result
 
     def _add_articles(self, urls: list[str]) -> int:
         with self.archive.transaction():
@@ -122,11 +126,19 @@ class _SourcePass:
             if url is None or url in seen or self.stop.is_set():
                 return
             seen.add(url)
-            got = await self._discovery_text(url, "list")
-            if got is None:
+            result = await self._discovery_fetch(url, "list")
+            if result is None:
                 return
-            result, text = got
-            listing = parse_list_page(text, result.final_url, self.source, self.is_article)
+            try:
+                text, _ = decode_bytes(result.body, result.headers, source=url)
+            except CleanerError as exc:
+                self._failed(url, exc)
+                return
+            cap = self.settings.max_links_per_page
+            listing = parse_list_page(text, result.final_url, self.source, self.is_article,
+                                      max_links=cap)
+            if len(listing.articles) >= cap:
+                self.inc("discover/list/capped")
             if self._add_articles(listing.articles) == 0:
                 self.inc("discover/list/stopped-no-new")
                 return
@@ -134,19 +146,49 @@ class _SourcePass:
             url = listing.next_page or (None if last else trs_page_url(start, page + 1))
 
     async def read_sitemap(self, url: str, depth: int = 0) -> None:
-        got = await self._discovery_text(url, "sitemap")
-        if got is None:
+        """A sitemap or index, its children depth-first: each file once, within the
+        depth, file and URL caps."""
+        limits = self.settings
+        if (url in self.sitemaps_seen or self.stop.is_set()
+                or self.sitemap_urls >= limits.max_sitemap_urls):
             return
-        pages, children = parse_sitemap(got[1])
-        self._add_articles([u for u in pages if self.is_article(u)])
-        for child in children:
-            if depth < _MAX_SITEMAP_DEPTH and not self.stop.is_set():
-                await self.read_sitemap(child, depth + 1)
+        if len(self.sitemaps_seen) >= limits.max_sitemap_files:
+            self.inc("discover/sitemap/capped")
+            return
+        self.sitemaps_seen.add(url)
+        result = await self._discovery_fetch(url, "sitemap")
+        if result is None:
+            return
+        sitemap = await asyncio.to_thread(
+            parse_sitemap, result.body, url, max_bytes=limits.max_body_bytes,
+            max_urls=limits.max_sitemap_urls - self.sitemap_urls)
+        self.sitemap_urls += len(sitemap.pages)
+        self._add_articles([u for u in sitemap.pages if self.is_article(u)])
+        for child in sitemap.children:
+            if depth >= limits.max_sitemap_depth:
+                self.inc("discover/sitemap/too-deep")
+                return
+            await self.read_sitemap(child, depth + 1)
+
+    async def read_robots_sitemaps(self) -> None:
+        """The ``Sitemap:`` lines of robots.txt of the source's start hosts, in scope."""
+        for start in self.source.start_urls:
+            for url in await self.robots.sitemaps(start, self.delay_s):
+                if self.scope.allows(url):
+                    try:
+                        await self.read_sitemap(url)
+                    except (ArchiveError, asyncio.CancelledError):
+                        raise
+                    except Exception as exc:  # a broken sitemap must not cost the source
+                        log.exception("%s: unexpected error while discovering", url)
+                        self._failed(url, exc)
 
     async def read_feed(self, url: str) -> None:
-        got = await self._discovery_text(url, "feed")
-        if got is not None:
-            self._add_articles([u for u in parse_feed(got[1]) if self.is_article(u)])
+        result = await self._discovery_fetch(url, "feed")
+        if result is not None:
+            links = await asyncio.to_thread(parse_feed, result.body, result.final_url,
+                                            max_links=self.settings.max_links_per_page)
+            self._add_articles([u for u in links if self.is_article(u)])
 
     # -- articles ----------------------------------------------------------------------
 
@@ -223,6 +265,7 @@ class _SourcePass:
             self.inc("fetch/skipped/blocked")
             return None
         try:
+            self.scope.check(url)
             if not await self.robots.allowed(url, self.delay_s):
                 reason = self.robots.problems.get(host, "robots.txt disallows it")
                 with self.archive.transaction():
@@ -234,7 +277,7 @@ class _SourcePass:
             delay = await self.robots.crawl_delay(url, self.delay_s)
             result = await self.fetcher.fetch(url, etag=state.etag if state else None,
                                               last_modified=state.last_modified if state else None,
-                                              delay_s=delay)
+                                              delay_s=delay, check=self.check_hop)
         except ChallengeError as exc:
             self.stats.blocked[exc.host] = exc.signature
             log.warning("%s", exc)
@@ -247,6 +290,12 @@ class _SourcePass:
             return None
         self.inc("fetch/pages")
         return result
+
+    async def check_hop(self, url: str) -> None:
+        """A redirect target must be in scope and allowed by its host's robots.txt."""
+        self.scope.check(url, "redirect")
+        if not await self.robots.allowed(url, self.delay_s):
+            raise RobotsDisallowedError(url, "robots.txt of the redirect target disallows it")
 
     def _failed(self, url: str, exc: Exception) -> None:
         status = exc.status if isinstance(exc, HTTPStatusError) else None
@@ -276,7 +325,11 @@ async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings 
         if source not in due:
             stats.inc("source/not-due", source=source.id)
     async with Fetcher(settings, stats=stats, transport=transport) as fetcher:
-        robots = Robots(fetcher, obey=settings.obey_robots)
+        def keep_robots(result: FetchResult) -> None:  # for the raw WARC export
+            with archive.transaction():
+                archive.put_discovery_response(result, "", "robots")
+
+        robots = Robots(fetcher, obey=settings.obey_robots, keep=keep_robots)
         passes = [_SourcePass(s, archive, fetcher, robots, settings, stats, stop,
                               rules or default_rules()) for s in due]
         results = await asyncio.gather(*(p.run() for p in passes), return_exceptions=True)

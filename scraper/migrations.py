@@ -85,6 +85,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX articles_source ON articles (source_id, fetched_at);
     """),
+    # What a response was fetched as: article, list, sitemap, feed or robots.
+    ("0003-response-kind", """
+        ALTER TABLE responses ADD COLUMN kind TEXT NOT NULL DEFAULT 'article';
+    """),
 )
 
 

@@ -18,7 +18,8 @@ def test_scraper_public_names() -> None:
 
     assert sorted(scraper.__all__) == sorted([
         "Archive", "ArchiveError", "ArchiveLockedError", "BodyTooLargeError", "ChallengeError",
-        "FetchError", "FetchResult", "Fetcher", "HTTPStatusError", "RobotsDisallowedError",
+        "FetchError", "FetchResult", "Fetcher", "HTTPStatusError", "OutOfScopeError",
+        "RedirectError", "RobotsDisallowedError",
         "ScraperError", "Settings", "Source", "SourcesError", "Stats", "TransportError", "crawl",
         "load_config", "load_sources", "reclean"])
     for name in scraper.__all__:

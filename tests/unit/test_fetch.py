@@ -16,6 +16,8 @@ from scraper import (
     FetchError,
     FetchResult,
     HTTPStatusError,
+    OutOfScopeError,
+    RedirectError,
     Settings,
     Stats,
     TransportError,
@@ -131,14 +133,51 @@ def test_body_limit_counts_decompressed_bytes() -> None:
         _fetch(handler)
 
 
-def test_too_many_redirects() -> None:
+def test_too_many_redirects_are_not_retried() -> None:
+    calls: list[str] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
         step = request.url.path.strip("/")
         n = int(step) if step.isdigit() else 0
         return httpx.Response(302, headers={"Location": f"/{n + 1}"})
 
-    with pytest.raises(TransportError, match="redirects"):
-        _fetch(handler, settings=Settings(delay_s=0.0, max_redirects=3, max_attempts=1))
+    with pytest.raises(RedirectError, match="more than 3 redirects"):
+        _fetch(handler, settings=Settings(delay_s=0.0, max_redirects=3, max_attempts=3))
+    assert len(calls) == 4  # the URL and three hops, once
+
+
+def test_a_redirect_loop_is_named_and_not_retried() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        target = "/b.html" if request.url.path == "/a.html" else "/a.html"
+        return httpx.Response(302, headers={"Location": target})
+
+    with pytest.raises(RedirectError, match="redirect loop: .*a.html -> .*b.html -> .*a.html"):
+        _fetch(handler, url="http://a.cn/a.html")
+    assert calls == ["/a.html", "/b.html"]
+
+
+def test_every_redirect_hop_is_checked() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        return httpx.Response(302, headers={"Location": "http://internal.a.cn:8080/admin"})
+
+    async def check(url: str) -> None:
+        if not url.startswith("http://a.cn/"):
+            raise OutOfScopeError(url, "redirect leaves the source's hosts")
+
+    async def run() -> None:
+        async with Fetcher(FAST, transport=httpx.MockTransport(handler)) as fetcher:
+            await fetcher.fetch("http://a.cn/x.html", check=check)
+
+    with pytest.raises(OutOfScopeError, match="internal.a.cn:8080"):
+        asyncio.run(run())
+    assert calls == ["http://a.cn/x.html"]  # the target was never asked
 
 
 def test_redirect_gives_final_url() -> None:
