@@ -58,7 +58,7 @@ def parse_sitemap(data: bytes, url: str, *, max_bytes: int, max_urls: int) -> Si
             raise BodyTooLargeError(url, f"gzipped sitemap {exc}") from exc
         except DecodeFailed as exc:
             raise DecodingError(url, f"gzipped sitemap: {exc}") from exc
-    if not data.lstrip()[:1] == b"<":  # a text sitemap: one URL per line
+    if data.lstrip()[:1] != b"<":  # a text sitemap: one URL per line
         lines = data.decode("utf-8", errors="replace").splitlines()
         pages = [u for line in lines if (u := plausible_url(line))]
         return Sitemap(list(dict.fromkeys(pages))[:max_urls], [])
