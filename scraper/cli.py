@@ -184,10 +184,12 @@ def _since(value: str | None) -> float | None:
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
 @click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
 @click.option("--all-versions", is_flag=True, help="Every stored version, not only the newest.")
+@click.option("--raw", is_flag=True,
+              help="With --format warc: also the list pages, sitemaps, feeds and robots.txt.")
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
-                   db: str, output: str | None) -> None:
+                   raw: bool, db: str, output: str | None) -> None:
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
@@ -196,7 +198,8 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
             if output is None:
                 raise click.UsageError("--format warc writes a binary file; give -o FILE.warc.gz")
             with open(output, "wb") as out:
-                count = export_warc(archive, out, source_id=source_id)
+                count = export_warc(archive, out, source_id=source_id, since=_since(since),
+                                    all_versions=all_versions, raw=raw)
         else:
             articles = archive.articles(source_id=source_id, since=_since(since),
                                         all_versions=all_versions)
