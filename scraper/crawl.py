@@ -295,7 +295,8 @@ class _SourcePass:
         """A redirect target must be in scope and allowed by its host's robots.txt."""
         self.scope.check(url, "redirect")
         if not await self.robots.allowed(url, self.delay_s):
-            raise RobotsDisallowedError(url, "robots.txt of the redirect target disallows it")
+            reason = self.robots.problems.get(host_key(url), "robots.txt disallows it")
+            raise RobotsDisallowedError(url, f"redirect target: {reason}")
 
     def _failed(self, url: str, exc: Exception) -> None:
         status = exc.status if isinstance(exc, HTTPStatusError) else None

@@ -219,9 +219,9 @@ class Fetcher:
     async def _hop(self, url: str, headers: dict[str, str], delay: float) -> FetchResult | str:
         """One request: a result, or the Location of a redirect."""
         host = host_key(url)
-        if host in self.given_up:
-            raise HostGivenUpError(url, self.given_up[host])
         async with self.politeness.slot(host, delay):
+            if host in self.given_up:  # checked in the slot: the queue behind a slow host
+                raise HostGivenUpError(url, self.given_up[host])
             try:
                 async with asyncio.timeout(self.settings.total_timeout_s):
                     result = await self._get(url, headers)

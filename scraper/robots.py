@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from .errors import ChallengeError, FetchError, HTTPStatusError, OutOfScopeError
+from .errors import (
+    BlockedAddressError,
+    ChallengeError,
+    FetchError,
+    HTTPStatusError,
+    OutOfScopeError,
+)
 from .fetch import Fetcher, FetchResult
 from .urls import host_key
 
@@ -54,7 +60,7 @@ class Robots:
 
         try:
             result = await self._fetcher.fetch(robots_url, delay_s=delay_s, check=same_host)
-        except ChallengeError:
+        except (ChallengeError, BlockedAddressError):  # the host's own problem, not robots.txt's
             raise
         except HTTPStatusError as exc:
             if 400 <= exc.status < 500:
