@@ -43,12 +43,6 @@ class Source:
     drop_selectors: tuple[str, ...] = ()
     content_selector: str | None = None
 
-    def hosts(self) -> tuple[str, ...]:
-        """Hosts the crawl may visit: the configured ones, else those of the start URLs."""
-        if self.allowed_hosts:
-            return self.allowed_hosts
-        return tuple(sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""}))
-
 
 def _line_of(raw: str, source_id: object, key: str | None = None) -> int | None:
     lines = raw.splitlines()
