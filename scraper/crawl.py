@@ -159,9 +159,13 @@ class _SourcePass:
         result = await self._discovery_fetch(url, "sitemap")
         if result is None:
             return
-        sitemap = await asyncio.to_thread(
-            parse_sitemap, result.body, url, max_bytes=limits.max_body_bytes,
-            max_urls=limits.max_sitemap_urls - self.sitemap_urls)
+        try:
+            sitemap = await asyncio.to_thread(
+                parse_sitemap, result.body, url, max_bytes=limits.max_body_bytes,
+                max_urls=limits.max_sitemap_urls - self.sitemap_urls)
+        except FetchError as exc:  # a gzipped sitemap too large or broken
+            self._failed(url, exc)
+            return
         self.sitemap_urls += len(sitemap.pages)
         self._add_articles([u for u in sitemap.pages if self.is_article(u)])
         for child in sitemap.children:
@@ -173,15 +177,13 @@ class _SourcePass:
     async def read_robots_sitemaps(self) -> None:
         """The ``Sitemap:`` lines of robots.txt of the source's start hosts, in scope."""
         for start in self.source.start_urls:
-            for url in await self.robots.sitemaps(start, self.delay_s):
+            try:
+                listed = await self.robots.sitemaps(start, self.delay_s)
+            except FetchError:  # the host's own problem; its URLs record it
+                continue
+            for url in listed:
                 if self.scope.allows(url):
-                    try:
-                        await self.read_sitemap(url)
-                    except (ArchiveError, asyncio.CancelledError):
-                        raise
-                    except Exception as exc:  # a broken sitemap must not cost the source
-                        log.exception("%s: unexpected error while discovering", url)
-                        self._failed(url, exc)
+                    await self.read_sitemap(url)
 
     async def read_feed(self, url: str) -> None:
         result = await self._discovery_fetch(url, "feed")

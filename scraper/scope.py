@@ -162,7 +162,12 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
                           socket_options: Iterable[Any] | None = None
                           ) -> httpcore.AsyncNetworkStream:
         last: Exception | None = None
-        for address in await self._guard.vet(host, port):  # connect to what was checked
+        try:
+            async with asyncio.timeout(timeout):  # resolving counts toward connect_timeout_s
+                addresses = await self._guard.vet(host, port)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"cannot resolve {host}: timed out") from exc
+        for address in addresses:  # connect to what was checked
             try:
                 return await self._inner.connect_tcp(address, port, timeout=timeout,
                                                      local_address=local_address,
