@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from scraper import Fetcher, Settings
+from scraper import Fetcher, FetchResult, Settings
 from scraper.errors import BlockedAddressError, TransportError
 from scraper.scope import AddressGuard, Scope, address_problem
 
@@ -64,16 +64,16 @@ def test_a_name_with_one_private_address_is_refused() -> None:
         asyncio.run(AddressGuard(resolver=resolve).vet("mixed.test", 80))
 
 
-def _fetch(url: str, table: dict[str, list[str]], **settings: object) -> list[str]:
+def _fetch(url: str, table: dict[str, list[str]], **settings: object
+           ) -> tuple[list[str], FetchResult]:
     resolve, asked = _stub(table)
 
-    async def run() -> None:
+    async def run() -> FetchResult:
         config = Settings(delay_s=0.0, max_attempts=1, **settings)  # type: ignore[arg-type]
         async with Fetcher(config, resolver=resolve) as fetcher:
-            await fetcher.fetch(url)
+            return await fetcher.fetch(url)
 
-    asyncio.run(run())
-    return asked
+    return asked, asyncio.run(run())
 
 
 @pytest.mark.parametrize("address", ["10.0.0.7", "127.0.0.1", "169.254.169.254", "fd00:ec2::254"])
@@ -91,3 +91,13 @@ def test_metadata_stays_refused_with_allow_private_hosts() -> None:
 def test_an_unresolvable_name_is_a_transport_error() -> None:
     with pytest.raises(TransportError, match="cannot resolve nowhere.test"):
         _fetch("http://nowhere.test/", {})
+
+
+def test_the_address_checked_is_the_address_connected_to(site) -> None:  # type: ignore[no-untyped-def]
+    port = site.bases["jyt"].rsplit(":", 1)[1]
+    url = f"http://jyt.test:{port}/xxgk/tzgg/index.html"
+    asked, result = _fetch(url, {"jyt.test": ["127.0.0.1"]}, allow_private_hosts=True)
+    assert asked == ["jyt.test"]  # resolved once, by the guard, and connected to that address
+    assert result.status == 200 and "通知公告".encode() in result.body
+    with pytest.raises(BlockedAddressError, match="127.0.0.1 is a loopback address"):
+        _fetch(url, {"jyt.test": ["127.0.0.1"]})
