@@ -60,8 +60,8 @@ def parse_sitemap(data: bytes, url: str, *, max_bytes: int, max_urls: int) -> Si
             raise DecodingError(url, f"gzipped sitemap: {exc}") from exc
     if data.lstrip()[:1] != b"<":  # a text sitemap: one URL per line
         lines = data.decode("utf-8", errors="replace").splitlines()
-        pages = [u for line in lines if (u := plausible_url(line))]
-        return Sitemap(list(dict.fromkeys(pages))[:max_urls], [])
+        listed = [u for line in lines if (u := plausible_url(line))]
+        return Sitemap(list(dict.fromkeys(listed))[:max_urls], [])
     pages: dict[str, None] = {}
     children: dict[str, None] = {}
     index = False

@@ -139,6 +139,16 @@ def _handler(site: HostileSite, host: str) -> type[BaseHTTPRequestHandler]:
             else:
                 self._file(route, path, count)
 
+        def _busy(self, route: dict, path: str, count: int) -> None:
+            if count == 1:
+                self._send(503, b"busy", [("Content-Type", "text/plain"), ("Retry-After", "1")])
+            else:
+                self._file(route, path, count)
+
+        def _bad_status(self, route: dict, path: str, count: int) -> None:
+            self.wfile.write(b"HTTP/1.1 two hundred\r\nContent-Type: text/html\r\n\r\n<p>x</p>")
+            self.close_connection = True
+
         def _redirect(self, route: dict, path: str, count: int) -> None:
             self._send(302, b"", [("Location", site.fill(route["to"]))])
 
