@@ -40,18 +40,21 @@ class _Layer(Protocol):
 class _Zlib:
     def __init__(self, wbits: int) -> None:
         self._obj = zlib.decompressobj(wbits)
-        self._deflate = wbits == zlib.MAX_WBITS  # "deflate" may be raw or zlib-wrapped
-        self._first = True
+        # "deflate" may be raw or zlib-wrapped: its first two bytes tell.
+        self._head: bytes | None = b"" if wbits == zlib.MAX_WBITS else None
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._head is not None:
+            data = self._head + data
+            if len(data) < 2:
+                self._head = data
+                return
+            self._head = None
+            try:
+                zlib.decompressobj(zlib.MAX_WBITS).decompress(data[:2])
+            except zlib.error:
+                self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
         try:
-            if self._first and self._deflate and data:
-                self._first = False
-                probe = zlib.decompressobj(zlib.MAX_WBITS)
-                try:
-                    probe.decompress(data[:2])
-                except zlib.error:
-                    self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
             while data and not self._obj.eof:
                 out = self._obj.decompress(data, PIECE)
                 data = self._obj.unconsumed_tail

@@ -375,3 +375,19 @@ def test_an_article_about_cookies_is_not_a_challenge() -> None:
     page = "<p>网站使用 document.cookie 保存登录状态。</p>".encode() * 20
     handler, _ = _counting([httpx.Response(200, content=page)])
     assert _fetch(handler)[0].body == page
+
+
+def test_raw_deflate_arriving_a_byte_at_a_time() -> None:
+    page = "<p>正文</p>".encode() * 50
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    raw = packer.compress(page) + packer.flush()
+
+    async def one_byte_chunks():  # type: ignore[no-untyped-def]
+        for i in range(len(raw)):
+            yield raw[i:i + 1]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "deflate"},
+                              content=one_byte_chunks())
+
+    assert _fetch(handler)[0].body == page
