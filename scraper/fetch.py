@@ -18,7 +18,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http.cookiejar import Cookie, CookieJar
 
@@ -201,9 +201,7 @@ class Fetcher:
         while True:
             response = await self._hop(hop, headers, delay)
             if isinstance(response, FetchResult):
-                return FetchResult(url=url, final_url=hop, status=response.status,
-                                   headers=response.headers, body=response.body,
-                                   fetched_at=response.fetched_at)
+                return replace(response, url=url)  # final_url is the last hop
             target = resolve_url(response, hop)
             if target is None:
                 raise RedirectError(url, f"{hop} redirects to {response!r}, not an http(s) URL")
