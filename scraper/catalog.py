@@ -41,7 +41,8 @@ _TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         "id": "Response id", "url": "Requested URL", "final_url": "URL after redirects",
         "source_id": "Source id", "fetched_at": "When it was fetched", "status": "HTTP status",
         "headers": "JSON object of response headers (lower-case names)",
-        "body_sha256": "The body (bodies.sha256)"}),
+        "body_sha256": "The body (bodies.sha256)",
+        "kind": "What it was fetched as: article, list, sitemap, feed or robots"}),
     "bodies": ("Raw bodies", "Response bodies, stored once per content hash, zlib-compressed.", {
         "sha256": "sha256 of the raw body", "size": "Size in bytes before compression",
         "data": "zlib-compressed body"}),

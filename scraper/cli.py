@@ -10,6 +10,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -98,6 +99,7 @@ class _CleanCommand(click.Command):
 
     def invoke(self, ctx: click.Context) -> None:
         paths = ctx.params.get("paths", ())
+        allow_private = ctx.params.pop("allow_private_hosts", False)
         urls = [p for p in paths if p.startswith(("http://", "https://"))]
         if not urls:
             clean_command.invoke(ctx)
@@ -106,7 +108,8 @@ class _CleanCommand(click.Command):
             raise click.UsageError("give URLs or paths, not both")
         setup_logging()
         rules = load_rules(*ctx.params.get("rule_files", ()))
-        results = asyncio.run(clean_urls(urls, Settings(), rules=rules))
+        settings = Settings(allow_private_hosts=allow_private)
+        results = asyncio.run(clean_urls(urls, settings, rules=rules))
         with click.open_file(ctx.params.get("output") or "-", "w", encoding="utf-8") as out:
             write_articles([(u, a) for u, a, _ in results if a is not None], out,
                            ctx.params.get("fmt") or "jsonl")
@@ -117,8 +120,13 @@ class _CleanCommand(click.Command):
             raise SystemExit(1)
 
 
+_ALLOW_PRIVATE = click.Option(
+    ["--allow-private-hosts"], is_flag=True,
+    help="With URLs: let fetches reach private and loopback addresses (a site on your own "
+         "network); cloud metadata addresses stay refused.")
+
 cli.add_command(_CleanCommand(
-    name="clean", params=clean_command.params, callback=clean_command.callback,
+    name="clean", params=[*clean_command.params, _ALLOW_PRIVATE], callback=clean_command.callback,
     help=inspect.cleandoc(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
     "(robots.txt, the crawler's fetcher) and cleaned; nothing is stored.",
     short_help=clean_command.short_help))
@@ -270,11 +278,13 @@ def _since(value: str | None) -> float | None:
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
 @click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
 @click.option("--all-versions", is_flag=True, help="Every stored version, not only the newest.")
+@click.option("--raw", is_flag=True,
+              help="With --format warc: also the list pages, sitemaps, feeds and robots.txt.")
 @click.option("--dedupe", "dedupe_", is_flag=True, help="One article per reprint cluster (its original).")
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
-                   dedupe_: bool, db: str, output: str | None) -> None:
+                   raw: bool, dedupe_: bool, db: str, output: str | None) -> None:
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
@@ -288,7 +298,8 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
             if output is None:
                 raise click.UsageError("--format warc writes a binary file; give -o FILE.warc.gz")
             with open(output, "wb") as out:
-                count = export_warc(archive, out, source_id=source_id)
+                count = export_warc(archive, out, source_id=source_id, since=_since(since),
+                                    all_versions=all_versions, raw=raw)
         else:
             articles = archive.articles(source_id=source_id, since=_since(since),
                                         all_versions=all_versions)
@@ -308,15 +319,21 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
 @rules_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="explain.html",
               show_default=True, help="HTML file to write.")
+@click.option("--allow-private-hosts", is_flag=True,
+              help="With a URL: let the fetch reach private and loopback addresses.")
 def explain_command(target: str, sources_file: str, db: str, rule_files: tuple[str, ...],
-                    output: str) -> None:
+                    output: str, allow_private_hosts: bool) -> None:
     """Write one HTML page showing every block of a page and the rule that removed it.
 
-    TARGET is a saved page, a URL (fetched politely, robots.txt obeyed) or the id of
-    an archived article version (its stored page, cleaned with today's rules and its
-    source's selectors from --sources).
+    TARGET is a saved page, a URL (fetched politely with the settings of --sources:
+    robots.txt obeyed, the crawl delay kept) or the id of an archived article version
+    (its stored page, cleaned with today's rules and its source's selectors from
+    --sources).
     """
-    page = load_target(target, db=db)
+    settings = load_config(sources_file)[0] if Path(sources_file).is_file() else Settings()
+    if allow_private_hosts:
+        settings = replace(settings, allow_private_hosts=True)
+    page = load_target(target, db=db, settings=settings)
     html = explain_target(page, rules=_rules_by_source(sources_file, rule_files)(page.source_id))
     Path(output).write_text(html, encoding="utf-8")
     click.echo(f"wrote {output}")

@@ -122,7 +122,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             strftime('%Y-%m-%dT%H:%M:%fZ', last_finished, 'unixepoch') AS last_finished
             FROM source_runs;
     """),
-    ("0005-search", """
+    # What a response was fetched as: article, list, sitemap, feed or robots.
+    ("0005-response-kind", """
+        ALTER TABLE responses ADD COLUMN kind TEXT NOT NULL DEFAULT 'article';
+        DROP VIEW IF EXISTS responses_iso;
+        CREATE VIEW responses_iso AS SELECT id, url, final_url, source_id, kind,
+            strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at, status,
+            headers, body_sha256 FROM responses;
+    """),
+    ("0006-search", """
         -- Full-text search over every article version. The trigram tokenizer needs no word
         -- segmentation, so it serves Chinese; triggers keep it in step with each write.
         CREATE VIRTUAL TABLE articles_fts USING fts5 (
@@ -141,7 +149,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         END;
         INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
     """),
-    ("0006-reprints", """
+    ("0007-reprints", """
         -- MinHash signatures and LSH band keys: a new article finds its candidates with
         -- one indexed query. cluster_id is the id of the cluster's first article.
         CREATE TABLE reprints (
@@ -159,7 +167,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX reprint_bands_key ON reprint_bands (band_key);
         CREATE INDEX reprint_bands_article ON reprint_bands (article_id);
     """),
-    ("0007-latest-articles", """
+    ("0008-latest-articles", """
         -- Each URL's newest version, timestamps in ISO 8601, with its reprint cluster.
         CREATE VIEW latest_articles AS
             SELECT a.*, r.cluster_id

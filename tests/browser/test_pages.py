@@ -15,7 +15,7 @@ from scraper.report import write_report
 from tests.browser.conftest import Watched
 from tests.conftest import FIXTURES
 
-HOSTILE = FIXTURES / "hostile" / "hostile_page.html"
+HOSTILE = FIXTURES / "explain" / "hostile_page.html"
 
 
 def _rgb(hex_colour: str) -> str:

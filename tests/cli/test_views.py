@@ -81,7 +81,7 @@ def test_explain_a_saved_page(tmp_path: Path) -> None:
 
 def test_explain_a_hostile_page_copies_no_markup(tmp_path: Path) -> None:
     out = tmp_path / "e.html"
-    _invoke("explain", str(FIXTURES / "hostile" / "hostile_page.html"), "-o", str(out))
+    _invoke("explain", str(FIXTURES / "explain" / "hostile_page.html"), "-o", str(out))
     html = out.read_text(encoding="utf-8")
     _check_inert(html)
     assert "<script>" not in html and "&lt;/script&gt;" in html  # shown as text, escaped
@@ -90,7 +90,8 @@ def test_explain_a_hostile_page_copies_no_markup(tmp_path: Path) -> None:
 def test_explain_by_url_and_by_archive_id(crawled: Path, site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     jyt = site.bases["jyt"]
     out = tmp_path / "e.html"
-    _invoke("explain", f"{jyt}/xxgk/tzgg/202410/t20241012_100104.html", "-o", str(out))
+    _invoke("explain", f"{jyt}/xxgk/tzgg/202410/t20241012_100104.html", "-o", str(out),
+            "--allow-private-hosts")
     assert "学生资助" in out.read_text(encoding="utf-8")
     _invoke("explain", "1", "--db", str(crawled), "-o", str(out))
     assert "article 1: http://127.0.0.1" in out.read_text(encoding="utf-8")
@@ -101,8 +102,11 @@ def test_explain_by_url_and_by_archive_id(crawled: Path, site, tmp_path: Path) -
     _invoke("explain", str(news.id), "--db", str(crawled), "--sources", str(sources),
             "-o", str(out))
     assert 'data-rule="source.demo-news.drop"' in out.read_text(encoding="utf-8")
-    denied = CliRunner().invoke(cli, ["explain", f"{jyt}/private/t20241011_900001.html"])
+    denied = CliRunner().invoke(cli, ["explain", f"{jyt}/private/t20241011_900001.html",
+                                      "--allow-private-hosts"])
     assert "robots.txt" in str(denied.exception)
+    guarded = CliRunner().invoke(cli, ["explain", f"{jyt}/xxgk/tzgg/202410/t20241012_100104.html"])
+    assert "loopback" in str(guarded.exception)
     missing = CliRunner().invoke(cli, ["explain", "no-such-page.html"])
     assert "no-such-page.html: neither a file" in str(missing.exception)
 

@@ -49,12 +49,13 @@ def test_migration_indexes_an_existing_archive(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite"
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL)")
-    names = [name for name, _ in MIGRATIONS]
-    for name, sql in MIGRATIONS[:names.index("0005-search")]:  # before search and reprints
+    search_at = next(i for i, (name, _) in enumerate(MIGRATIONS) if name.endswith("-search"))
+    for name, sql in MIGRATIONS[:search_at]:  # the archive as it was before search and reprints
         conn.executescript(sql)
         conn.execute("INSERT INTO migrations VALUES (?, 0)", (name,))
     conn.execute("INSERT INTO bodies VALUES ('x', 0, x'')")
-    conn.execute("INSERT INTO responses VALUES (1, 'http://a.cn/1', 'http://a.cn/1', 's', 1e9, "
+    conn.execute("INSERT INTO responses (id, url, final_url, source_id, fetched_at, status, "
+                 "headers, body_sha256) VALUES (1, 'http://a.cn/1', 'http://a.cn/1', 's', 1e9, "
                  "200, '{}', 'x')")
     for url in ("http://a.cn/1", "http://b.cn/1"):
         conn.execute("INSERT INTO articles (url, version, source_id, fetched_at, text_hash, "
