@@ -140,10 +140,12 @@ def test_search_prints_hits_with_snippets(crawled: Path) -> None:
     assert "0 hits" in _invoke("search", "资助", "--db", str(crawled), "--since", "2999-01-01")
 
 
-def test_export_dedupe_keeps_one_per_cluster(tmp_path: Path) -> None:
-    db = tmp_path / "a.sqlite"
+def _store_reprint_pages(db: Path) -> list[Path]:
+    """The reprint fixtures stored as one recorded run, each page its own source."""
     pages = sorted((FIXTURES / "reprints").glob("*.html"))
     with Archive(db) as archive:
+        with archive.transaction():
+            run = archive.run_started("crawl", 1e9 - 1)
         for i, path in enumerate(pages):
             url = f"http://{path.stem}.example.cn/a.html"
             result = FetchResult(url=url, final_url=url, status=200, headers={},
@@ -151,6 +153,30 @@ def test_export_dedupe_keeps_one_per_cluster(tmp_path: Path) -> None:
             with archive.transaction():
                 archive.put_article(clean_html(result.body, url), url=url, source_id=path.stem,
                                     result=result)
+        with archive.transaction():
+            archive.run_finished(run, status="finished", exit_code=0, summary="", stats={})
+    return pages
+
+
+def test_report_shows_reprint_clusters(tmp_path: Path) -> None:
+    db, out = tmp_path / "a.sqlite", tmp_path / "site"
+    _store_reprint_pages(db)
+    _invoke("report", "--db", str(db), "-o", str(out))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    clusters = index[index.index("<h2>Reprint clusters</h2>"):index.index("<h2>Articles</h2>")]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>", clusters)
+    assert len(rows) == 3
+    with Archive(db, lock=False) as archive:
+        by_id = {s.id: s.url for s in archive.articles()}
+    for original, reprints in rows:
+        original_url = by_id[int(re.findall(r"articles/(\d+)", original)[0])]
+        reprint_urls = [by_id[int(i)] for i in re.findall(r"articles/(\d+)", reprints)]
+        assert "_gov." in original_url and len(reprint_urls) == 1 and "_news." in reprint_urls[0]
+
+
+def test_export_dedupe_keeps_one_per_cluster(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite"
+    pages = _store_reprint_pages(db)
     out_all, out_one = tmp_path / "all.jsonl", tmp_path / "one.jsonl"
     _invoke("export", "--db", str(db), "-o", str(out_all))
     _invoke("export", "--db", str(db), "--dedupe", "-o", str(out_one))
