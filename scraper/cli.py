@@ -351,7 +351,7 @@ def report_command(sources_file: str, db: str, rule_files: tuple[str, ...], run_
     """Write a static site over a crawl run: sources, failures, rules, reprints, articles."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
-    with Archive(db, lock=False) as archive:
+    with Archive(db, readonly=True) as archive:
         pages = write_report(archive, output, run_id=run_id,
                              rules_for=_rules_by_source(sources_file, rule_files))
     click.echo(f"wrote {output}/index.html and {pages} article pages")
@@ -368,7 +368,7 @@ def search_command(query: str, source_id: str | None, since: str | None, limit: 
     """Find archived articles (newest versions) containing every word of QUERY."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
-    with Archive(db, lock=False) as archive:
+    with Archive(db, readonly=True) as archive:
         hits = search(archive.conn, query, source_id=source_id, since=_since(since), limit=limit)
     console = Console(highlight=False)
     for hit in hits:

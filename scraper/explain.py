@@ -57,7 +57,7 @@ def load_target(target: str, *, db: str | Path, settings: Settings | None = None
     if target.isdigit():
         if not Path(db).is_file():
             raise ScraperError(f"{db}: no archive here to find article {target} in (pass --db)")
-        with Archive(db, lock=False) as archive:
+        with Archive(db, readonly=True) as archive:
             response = archive.response_of(int(target))
         return Target(response.body, response.final_url, response.headers,
                       f"article {target}: {response.final_url}", response.source_id)
