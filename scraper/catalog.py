@@ -76,7 +76,7 @@ _TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         "cluster_id": "Cluster: the id of its first article; equal ids are one text",
         "matched_id": "The article it was found similar to, if any",
         "similarity": "Estimated Jaccard similarity of character shingles with matched_id",
-        "signature": "MinHash values (128 uint64, little-endian)"}),
+        "signature": "MinHash values (128 uint32, little-endian)"}),
     "reprint_bands": ("Reprint LSH bands", "Locality-sensitive hashing keys: articles sharing a "
                       "key are candidate reprints.", {
         "band_key": "Hash of one band of a signature", "article_id": "Article version"}),

@@ -157,7 +157,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             cluster_id INTEGER NOT NULL,
             matched_id INTEGER,                   -- the article it matched, NULL if none
             similarity REAL,                      -- estimated Jaccard with matched_id
-            signature  BLOB NOT NULL              -- MinHash values, uint64 little-endian
+            signature  BLOB NOT NULL              -- MinHash values, uint32 little-endian
         );
         CREATE INDEX reprints_cluster ON reprints (cluster_id);
         CREATE TABLE reprint_bands (

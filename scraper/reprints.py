@@ -67,7 +67,7 @@ def similarity(a: MinHash, b: MinHash) -> float:
 
 
 def _band_keys(minhash: MinHash) -> list[int]:
-    values = minhash.hashvalues.astype("<u8")
+    values = minhash.hashvalues.astype("<u4")
     keys = []
     for band in range(BANDS):
         digest = hashlib.blake2b(values[band * ROWS:(band + 1) * ROWS].tobytes(),
@@ -77,7 +77,7 @@ def _band_keys(minhash: MinHash) -> list[int]:
 
 
 def _load(blob: bytes) -> MinHash:
-    return _minhash(np.frombuffer(blob, dtype="<u8").astype(np.uint64))
+    return _minhash(np.frombuffer(blob, dtype="<u4").astype(np.uint64))
 
 
 def link_article(conn: sqlite3.Connection, article_id: int, text: str) -> int | None:
@@ -102,7 +102,7 @@ def link_article(conn: sqlite3.Connection, article_id: int, text: str) -> int | 
         conn.execute("DELETE FROM reprint_bands WHERE article_id = ?", (article_id,))  # relinked
     conn.execute("INSERT INTO reprints VALUES (?, ?, ?, ?, ?)",
                  (article_id, cluster, best[1] if best else None, best[0] if best else None,
-                  minhash.hashvalues.astype("<u8").tobytes()))
+                  minhash.hashvalues.astype("<u4").tobytes()))  # values are below 2**32
     conn.executemany("INSERT INTO reprint_bands VALUES (?, ?)", [(k, article_id) for k in keys])
     return cluster
 
