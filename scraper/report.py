@@ -66,21 +66,23 @@ class Run:
     finished: float
     stats: dict
     outcome: str
+    summary: str
 
 
 def load_run(archive: Archive, run_id: int | None = None) -> Run:
     """A recorded crawl run (the latest when ``run_id`` is ``None``)."""
-    sql = "SELECT id, started, finished, stats, command, status, exit_code FROM runs "
+    sql = "SELECT id, started, finished, stats, command, status, exit_code, summary FROM runs "
     row = archive.conn.execute(sql + ("WHERE id = ?" if run_id is not None else
                                       "ORDER BY id DESC LIMIT 1"),
                                (run_id,) if run_id is not None else ()).fetchone()
     if row is None:
         raise ScraperError(f"{archive.path}: " + (f"no run {run_id}" if run_id is not None
                                                    else "no crawl run recorded yet"))
-    run_id, started, finished, stats, command, status, exit_code = row
+    run_id, started, finished, stats, command, status, exit_code, summary = row
     outcome = " · ".join(str(x) for x in (command, status) if x) + (
         f" · exit code {exit_code}" if exit_code is not None else "")
-    return Run(run_id, started, finished or time.time(), json.loads(stats or "{}"), outcome)
+    return Run(run_id, started, finished or time.time(), json.loads(stats or "{}"), outcome,
+               summary or "")
 
 
 def _when(ts: float) -> str:
@@ -108,8 +110,10 @@ def _sources_section(archive: Archive, run: Run) -> str:
     link = [[f'<a href="{esc(u)}" rel="noreferrer">{esc(u)}</a>', s, st, e]
             for s, u, st, e in failed]
     blocked = run.stats.get("blocked_hosts", {})
-    return ("<h2>Sources</h2>" + _table(["source", "new", "changed", "unchanged", "not modified",
-                                         "fetch errors"], rows)
+    summary = f'<pre class="summary">{esc(run.summary)}</pre>' if run.summary else ""
+    return ("<h2>Sources</h2>" + summary
+            + _table(["source", "new", "changed", "unchanged", "not modified", "fetch errors"],
+                     rows)
             + "<h2>Pages failed</h2>" + _table(["url", "source", "status", "reason"], link,
                                                html_cols=1)
             + "<h2>Hosts blocked</h2>" + _table(["host", "signature"],

@@ -20,7 +20,7 @@ from tests.conftest import FIXTURES, ROOT
 # What the explain and report pages may contain: no tag or attribute that runs code.
 _ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "main", "section",
                  "h1", "h2", "div", "span", "s", "p", "ul", "ol", "li", "a", "table", "tr",
-                 "th", "td", "code", "b", "br", "input", "script"}
+                 "th", "td", "code", "b", "br", "input", "script", "pre"}
 _ALLOWED_ATTRS = {"charset", "http-equiv", "content", "name", "lang", "class", "id", "href",
                   "rel", "data-rule", "data-family", "type", "placeholder", "size", "colspan"}
 
@@ -127,6 +127,7 @@ def test_report_over_the_last_run(crawled: Path, tmp_path: Path) -> None:
     _invoke("report", "--db", str(crawled), "--run", "1", "-o", str(first))
     index = (first / "index.html").read_text(encoding="utf-8")
     assert "HTTP 404" in index and "footer.copyright" in index
+    assert "demo-city: failed (blocked by an anti-bot challenge)" in index  # the run summary
     with Archive(crawled, lock=False) as archive:
         for stored in archive.articles():
             assert f'href="articles/{stored.id}.html"' in index or stored.version > 1
