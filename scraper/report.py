@@ -107,8 +107,9 @@ def _sources_section(archive: Archive, run: Run) -> str:
     failed = archive.conn.execute(
         "SELECT source_id, url, status, last_error FROM urls WHERE status IN ('failed', 'gone') "
         "AND fetched_at BETWEEN ? AND ? ORDER BY source_id, url", (run.started, run.finished))
-    link = [[f'<a href="{esc(u)}" rel="noreferrer">{esc(u)}</a>', s, st, e]
-            for s, u, st, e in failed]
+    link = [[f'<a href="{esc(u)}" rel="noreferrer">{esc(u)}</a>'
+             if u.startswith(("http://", "https://")) else esc(u), s, st, e]
+            for s, u, st, e in failed]  # only web links: never a javascript: URL
     blocked = run.stats.get("blocked_hosts", {})
     summary = f'<pre class="summary">{esc(run.summary)}</pre>' if run.summary else ""
     return ("<h2>Sources</h2>" + summary
