@@ -109,6 +109,10 @@ def test_hostile_page_executes_nothing(watched: Watched, tmp_path: Path) -> None
         with archive.transaction():
             archive.put_article(clean_html(body, url), url=url, source_id="hostile",
                                 result=result)
+            archive.conn.execute(
+                "INSERT INTO urls (url, source_id, kind, status, last_error, discovered_at, "
+                "fetched_at) VALUES ('javascript:alert(3)', 'hostile', 'article', 'failed', "
+                "'<img src=x onerror=alert(4)>', 1e9, 1e9)")
             run = archive.run_started("crawl", 1e9 - 1)
             archive.run_finished(run, status="finished", exit_code=0, summary="<i>x</i>", stats={
                 "counts": {"clean/removed/<b onmouseover=alert(1)>": 1},
