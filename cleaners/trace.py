@@ -20,16 +20,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .api import Rules, clean_html
 from .article import Article
-from .blocks import _BLOCKS
+from .blocks import _BLOCKS, _SPACES  # lines as block_lines makes them
 from .decode import decode_bytes
 from .locate import locate_content
-from .prune import NOISE_TAGS, prune_tree
+from .prune import _SNIPPET_CHARS, NOISE_TAGS, prune_tree
 from .rules import resolve_rules
 
 __all__ = ["Block", "Trace", "trace_html"]
 
-_SNIPPET_CHARS = 200  # prune records the first 200 characters of a removed element
-_SPACES = re.compile(r"[ \t\r\n\u00a0\u3000]+")
 _NOT_TEXT = re.compile(r"[\W_]+")
 
 
