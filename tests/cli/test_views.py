@@ -47,6 +47,20 @@ def _check_inert(html: str) -> None:
     assert all(a in ([], [("type", "application/json"), ("id", "search-index")]) for a in scripts)
 
 
+def _check_links(site: Path) -> int:
+    """Every relative link of every page of ``site`` names a file that exists."""
+    count = 0
+    for page in site.rglob("*.html"):
+        parser = _Tags()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, attrs in parser.tags:
+            href = dict(attrs).get("href") if tag == "a" else None
+            if href and not href.startswith(("http://", "https://")):
+                assert (page.parent / href).resolve().is_file(), (page, href)
+                count += 1
+    return count
+
+
 def _invoke(*args: str) -> str:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -123,9 +137,11 @@ def test_report_over_the_last_run(crawled: Path, tmp_path: Path) -> None:
     page = (out / "articles" / f"{changed[0][0]}.html").read_text(encoding="utf-8")
     assert "Changes since version 1" in page and 'class="add"' in page and 'class="del"' in page
     assert (out / "explain" / f"{changed[0][0]}.html").is_file()
+    assert _check_links(out) > 0
     first = tmp_path / "first"
     _invoke("report", "--db", str(crawled), "--run", "1", "-o", str(first))
     index = (first / "index.html").read_text(encoding="utf-8")
+    assert _check_links(first) > 30
     assert "HTTP 404" in index and "footer.copyright" in index
     assert "demo-city: failed (blocked by an anti-bot challenge)" in index  # the run summary
     with Archive(crawled, lock=False) as archive:
