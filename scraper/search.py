@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-__all__ = ["Hit", "search"]
+__all__ = ["MARK_END", "MARK_START", "Hit", "search"]
 
 _MIN_INDEXED_CHARS = 3  # the trigram tokenizer indexes three-character runs
 _SNIPPET_CHARS = 24
