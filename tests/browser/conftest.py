@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,20 +26,20 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 class Watched:
     """A page with every dialog and console error it produced recorded."""
 
-    page: object
+    page: Any  # playwright.sync_api.Page, imported only when Chromium is there
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def open(self, path: Path) -> None:
-        self.page.goto(path.resolve().as_uri())  # type: ignore[attr-defined]
+        self.page.goto(path.resolve().as_uri())
 
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)  # type: ignore[attr-defined]
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("BROWSER TESTS SKIPPED: /usr/bin/chromium is absent; run `make browser` "
                     "(apt-get install chromium) to run them")
@@ -55,13 +56,13 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 
 
 @pytest.fixture
-def watched(browser_context: object) -> Iterator[Watched]:
-    page = browser_context.new_page()  # type: ignore[attr-defined]
+def watched(browser_context: Any) -> Iterator[Watched]:
+    page = browser_context.new_page()
     seen = Watched(page)
 
-    def on_dialog(dialog: object) -> None:
-        seen.dialogs.append(dialog.message)  # type: ignore[attr-defined]
-        dialog.dismiss()  # type: ignore[attr-defined]
+    def on_dialog(dialog: Any) -> None:
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     page.on("dialog", on_dialog)
     page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)

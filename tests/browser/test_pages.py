@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cleaners import clean_html
 from scraper import Archive, FetchResult, crawl, load_config
+from scraper.demo_site import DemoSite
 from scraper.explain import Target, explain_target
 from scraper.pages import family_colour, family_of
 from scraper.report import write_report
@@ -64,15 +65,15 @@ def _crawl(sources_path: Path, db: Path) -> None:
         asyncio.run(crawl(sources, archive, settings, force=True))
 
 
-def _crawl_demo(site: object, db: Path) -> None:
+def _crawl_demo(site: DemoSite, db: Path) -> None:
     sources_path = db.with_suffix(".toml")
-    sources_path.write_text(site.sources_text(), encoding="utf-8")  # type: ignore[attr-defined]
+    sources_path.write_text(site.sources_text(), encoding="utf-8")
     with ThreadPoolExecutor(1) as pool:
         # Playwright's sync API holds this thread's event loop: the crawl gets its own thread.
         pool.submit(_crawl, sources_path, db).result()
 
 
-def test_report_links_resolve_and_search_finds(watched: Watched, site: object,
+def test_report_links_resolve_and_search_finds(watched: Watched, site: DemoSite,
                                                tmp_path: Path) -> None:
     db, out = tmp_path / "a.sqlite", tmp_path / "report"
     _crawl_demo(site, db)
@@ -127,7 +128,10 @@ def test_hostile_page_executes_nothing(watched: Watched, tmp_path: Path) -> None
             assert not (link.get_attribute("href") or "").lower().startswith("javascript:")
         assert watched.page.evaluate("window.__pwned === undefined")
         assert watched.page.locator("img, iframe, svg, object, embed").count() == 0
-    watched.page.fill("#search", "消防安全") if watched.page.locator("#search").count() else None
+    watched.open(tmp_path / "report" / "index.html")
+    watched.page.fill("#search", "alert(1)")  # the hostile title, shown by the search as text
+    assert "<script>alert(1)</script>" in watched.page.inner_text("#hits")
+    assert watched.page.locator("#hits img, #hits script").count() == 0
     watched.open(explain)
     watched.screenshot("explain-hostile")
     assert watched.dialogs == [] and watched.errors == []
