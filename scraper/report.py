@@ -151,7 +151,8 @@ def _diff(old: StoredArticle, new: StoredArticle) -> str:
     return '<div class="diff">' + "".join(out) + "</div>"
 
 
-def _article_page(stored: StoredArticle, versions: list[StoredArticle]) -> str:
+def _article_page(stored: StoredArticle, versions: list[StoredArticle], *,
+                  explained: bool) -> str:
     a = stored.article
     links = " · ".join(
         f"<b>v{v.version}</b>" if v.id == stored.id else
@@ -159,8 +160,9 @@ def _article_page(stored: StoredArticle, versions: list[StoredArticle]) -> str:
     earlier = [v for v in versions if v.version < stored.version]
     diff = (f"<h2>Changes since version {earlier[-1].version}</h2>{_diff(earlier[-1], stored)}"
             if earlier else "")
-    body = (f'<header><a href="../index.html">report</a> · <a href="../explain/{stored.id}.html">'
-            f"explain</a><h1>{esc(a.title)}</h1><div>{esc(stored.url)} · {esc(stored.source_id)} "
+    explain = f' · <a href="../explain/{stored.id}.html">explain</a>' if explained else ""
+    body = (f'<header><a href="../index.html">report</a>{explain}'
+            f"<h1>{esc(a.title)}</h1><div>{esc(stored.url)} · {esc(stored.source_id)} "
             f"· fetched {esc(_when(stored.fetched_at))}</div><div>versions: {links}</div></header>"
             f"<main>{diff}<h2>Text</h2>"
             + "".join(f"<p>{esc(p)}</p>" for p in a.text.splitlines()) + "</main>")
@@ -207,10 +209,16 @@ def write_report(archive: Archive, out_dir: str | Path, *, run_id: int | None = 
     by_url: dict[str, list[StoredArticle]] = {}
     for stored in every:
         by_url.setdefault(stored.url, []).append(stored)
+    # Explain pages (the slow part: each page is cleaned again) for the run's versions and
+    # each URL's newest; older versions get their text and diff only.
+    explained = ({s.id for s in every if run.started <= s.fetched_at <= run.finished}
+                 | {s.id for s in latest.values()})
     for stored in every:
-        _write(out / "articles" / f"{stored.id}.html", _article_page(stored, by_url[stored.url]))
-        rules = rules_for(stored.source_id) if rules_for else None
-        _write(out / "explain" / f"{stored.id}.html", _explain(archive, stored, rules))
+        _write(out / "articles" / f"{stored.id}.html",
+               _article_page(stored, by_url[stored.url], explained=stored.id in explained))
+        if stored.id in explained:
+            rules = rules_for(stored.source_id) if rules_for else None
+            _write(out / "explain" / f"{stored.id}.html", _explain(archive, stored, rules))
     search, script = _search_box([latest[u] for u in sorted(shown)])
     body = (f"<header><h1>Crawl run {run.id}</h1><div>{esc(_when(run.started))} – "
             f"{esc(_when(run.finished))} · {esc(run.outcome)} · {len(in_run)} articles new or "
