@@ -1,10 +1,9 @@
 """clean_text: find the article inside a text dump of a page.
 
 A dump has one block per line: header lines (greeting, breadcrumb, title, meta
-lines), the body, then trailers (editor, links, lists). The body is the run of lines
-with the most paragraph text, found as a maximum-sum segment: paragraph lines add
-their length, short lines cost a little (so section headings inside the body stay),
-rule-matched lines cost more and list headings cannot be crossed.
+lines), the body, then trailers (editor, links, lists). :mod:`.segment` chooses the
+body lines by evidence (the title and meta lines above it, sentence punctuation,
+list headings, dated teaser lines); this module turns them into an Article.
 """
 
 from __future__ import annotations
@@ -16,16 +15,11 @@ from .dates import find_dates
 from .lang import detect_language
 from .lines import clean_lines, fields_in
 from .rules import Rule, RuleSet
+from .segment import select_body
 
-__all__ = ["clean_dump", "find_body"]
+__all__ = ["clean_dump"]
 
-_PARAGRAPH_CHARS = 40
-_SENTENCE_CHARS = 15
-_SENTENCE_END = re.compile(r"[。！？!?；;]|[。！？][”」』]")
 _TITLE_END = re.compile(r"[。！？；;，,：:]$")
-_SHORT_COST = 20
-_RULE_COST = 50
-_BARRIER = -10**9
 _TITLE_MIN, _TITLE_MAX = 4, 80
 _SNIPPET_CHARS = 200
 
@@ -36,28 +30,6 @@ def _matching_rule(line: str, rules: RuleSet) -> Rule | None:
             if rule.patterns and len(line) <= rule.max_chars and rule.search(line):
                 return rule
     return None
-
-
-def _line_score(line: str, rule: Rule | None) -> int:
-    if rule is not None:
-        return _BARRIER if rule.kind == "drop-list" else -_RULE_COST
-    if len(line) >= _PARAGRAPH_CHARS or (len(line) >= _SENTENCE_CHARS
-                                         and _SENTENCE_END.search(line)):
-        return len(line)
-    return -_SHORT_COST
-
-
-def find_body(scores: list[int]) -> tuple[int, int]:
-    """The ``[start, end)`` segment with the largest sum (Kadane); empty if all < 0."""
-    best, best_span = 0, (0, 0)
-    total, start = 0, 0
-    for i, score in enumerate(scores):
-        if total <= 0:
-            total, start = 0, i
-        total += score
-        if total > best:
-            best, best_span = total, (start, i + 1)
-    return best_span
 
 
 def _title(header: list[str], matched: list[Rule | None]) -> str | None:
@@ -76,8 +48,7 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     matched = [_matching_rule(line, rules) for line in lines]
-    start, end = find_body([_line_score(line, rule) for line, rule in zip(lines, matched,
-                                                                           strict=True)])
+    start, end = select_body(lines, matched)
     header, trailer = lines[:start], lines[end:]
     title = _title(header, matched[:start])
 

@@ -1,0 +1,192 @@
+"""Choose the body of a text dump by evidence, not by length alone.
+
+Length alone fails on short articles: a 40-line run of teasers or sidebar items
+outweighs a two-sentence notice. A reader finds the notice by its frame, so the
+choice weighs the same evidence:
+
+* the header: a title line followed, within a few lines, by a meta line (a date,
+  来源 …); the body starts after it and runs to the first list heading;
+* sentence punctuation: a paragraph line counts its length only when it holds a
+  sentence end, a long unpunctuated line (a headline) counts half, and a row of
+  blank-separated Chinese names (links) counts as a short line;
+* dated lines: a short line carrying a date or a relative time ("3 小时前") in a run
+  marks a listing, and costs as much as a rule-matched line;
+* list items: a header whose one-line "body" is followed at once by another header
+  is one item of a listing of summaries, not an article.
+
+The largest segment (Kadane's maximum-sum run over the line scores) is the first
+guess. A header above it whose window holds sentences wins over it: merged with it
+when the two overlap, alone when they do not (a short article under its title,
+with a longer feed below). A header below it wins only when the largest segment
+reads as a listing (dated lines). Without a usable header the largest
+segment is the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .dates import find_dates
+from .rules import Rule
+
+__all__ = ["find_body", "line_scores", "select_body"]
+
+_PARAGRAPH_CHARS = 40
+_SENTENCE_CHARS = 15
+_SENTENCE_END = re.compile(r"[。；;।۔]|[.!?][\"'”’)]?(?:\s|$)")
+_EXCLAIM = re.compile(r"[！？!?]")
+_CLAUSE = re.compile(r"[，,、]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LINK_ROW_WORDS = 4
+_TITLE_END = re.compile(r"[。！？；;，,：:]$")
+_RELATIVE_TIME = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|昨天|前天|刚刚|剛剛")
+_SHORT_COST = 20
+_WINDOW_SHORT_COST = 5  # inside a header's window, widget lines between title and text
+_RULE_COST = 50
+_BARRIER = -10**9
+_DATED_MAX_CHARS = 40
+_TITLE_MIN, _TITLE_MAX = 4, 80
+_HEADER_REACH = 3  # lines between a title and its meta line (source, author …)
+_MIN_BODY_SCORE = 15
+_LISTING_DATED = 3  # dated lines in a run, and at least one line in ...
+_LISTING_DATED_SHARE = 10
+
+
+@dataclass(frozen=True)
+class _Header:
+    title: int  # index of the title line
+    start: int  # first line after the meta lines
+    end: int  # the window ends at the next list heading (exclusive)
+
+
+def _is_dated(line: str) -> bool:
+    return len(line) <= _DATED_MAX_CHARS and bool(_RELATIVE_TIME.search(line)
+                                                  or find_dates(line))
+
+
+def _is_sentence(line: str) -> bool:
+    """A line of prose. A short line ending in ！ or ？ alone is a headline."""
+    if len(line) < _SENTENCE_CHARS:
+        return False
+    return bool(_SENTENCE_END.search(line) or (_EXCLAIM.search(line) and (
+        _CLAUSE.search(line) or len(line) >= _PARAGRAPH_CHARS)))
+
+
+def _is_link_row(line: str) -> bool:
+    """Chinese names separated by blanks (a row of links), not a sentence."""
+    words = line.split()
+    chinese = sum(bool(_CJK.search(word)) for word in words)
+    return len(words) >= _LINK_ROW_WORDS and chinese * 10 >= 7 * len(words)
+
+
+def _score(line: str, rule: Rule | None, short_cost: int) -> int:
+    if rule is not None:
+        return _BARRIER if rule.kind == "drop-list" else -_RULE_COST
+    if _is_sentence(line):
+        return len(line)
+    if len(line) >= _PARAGRAPH_CHARS and not _is_link_row(line):
+        return len(line) // 2
+    return -_RULE_COST if _is_dated(line) else -short_cost
+
+
+def line_scores(lines: Sequence[str], matched: Sequence[Rule | None],
+                short_cost: int = _SHORT_COST) -> list[int]:
+    """Each line's weight as body text: its length for a paragraph, a cost otherwise."""
+    return [_score(line, rule, short_cost) for line, rule in zip(lines, matched, strict=True)]
+
+
+def find_body(scores: Sequence[int]) -> tuple[int, int]:
+    """The ``[start, end)`` segment with the largest sum (Kadane); empty if all < 0."""
+    best, best_span = 0, (0, 0)
+    total, start = 0, 0
+    for i, score in enumerate(scores):
+        if total <= 0:
+            total, start = 0, i
+        total += score
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def _is_meta(line: str, rule: Rule | None) -> bool:
+    if rule is not None:
+        return rule.kind == "field" or rule.name.startswith("meta.")
+    return _is_dated(line)
+
+
+def _is_title(line: str, rule: Rule | None) -> bool:
+    return (rule is None and _TITLE_MIN <= len(line) <= _TITLE_MAX
+            and not _TITLE_END.search(line) and not _is_sentence(line))
+
+
+def _header_at(i: int, lines: Sequence[str], matched: Sequence[Rule | None]) -> int | None:
+    """If line ``i`` is a title with a meta line close under it, the line the body
+    may start at (after the meta lines); else ``None``."""
+    if not _is_title(lines[i], matched[i]):
+        return None
+    reach = range(i + 1, min(i + 1 + _HEADER_REACH, len(lines)))
+    meta = [j for j in reach if _is_meta(lines[j], matched[j])]
+    if not meta:
+        return None
+    start = meta[-1] + 1
+    while start < len(lines) and _is_meta(lines[start], matched[start]):
+        start += 1
+    return start
+
+
+def _headers(lines: Sequence[str], matched: Sequence[Rule | None]) -> list[_Header]:
+    headers: list[_Header] = []
+    for i in range(len(lines)):
+        start = _header_at(i, lines, matched)
+        if start is None:
+            continue
+        end = next((j for j in range(start, len(lines))
+                    if matched[j] is not None and matched[j].kind == "drop-list"), len(lines))
+        headers.append(_Header(i, start, end))
+    return headers
+
+
+def _window_body(header: _Header, lines: Sequence[str],
+                 matched: Sequence[Rule | None]) -> tuple[int, int] | None:
+    """The largest segment inside a header's window, if it holds a sentence and is
+    not an item of a listing (another header follows it at once)."""
+    scores = line_scores(lines[header.start:header.end], matched[header.start:header.end],
+                         _WINDOW_SHORT_COST)
+    start, end = find_body(scores)
+    start, end = start + header.start, end + header.start
+    if sum(scores[start - header.start:end - header.start]) < _MIN_BODY_SCORE or not any(
+            _is_sentence(line) for line in lines[start:end]):
+        return None
+    if end - start == 1 and end < len(lines) and _header_at(end, lines, matched) is not None:
+        return None
+    return start, end
+
+
+def _is_listing(lines: Sequence[str]) -> bool:
+    """Teasers rather than prose: a run with several dated lines."""
+    dated = sum(_is_dated(line) for line in lines)
+    return dated >= _LISTING_DATED and dated * _LISTING_DATED_SHARE >= len(lines)
+
+
+def select_body(lines: Sequence[str], matched: Sequence[Rule | None]) -> tuple[int, int]:
+    """The ``[start, end)`` lines of the article body; see the module docstring."""
+    longest = find_body(line_scores(lines, matched))
+    listing = _is_listing(lines[longest[0]:longest[1]])
+    for header in _headers(lines, matched):
+        if header.title >= longest[1] and not listing:
+            break
+        if longest[0] <= header.title < longest[1]:
+            # A title inside the run: the run's head is a listing above the article
+            # (clip it), or the "title" is a line of the article (keep the run).
+            if not _is_listing(lines[longest[0]:header.title]):
+                continue
+            longest = (min(header.start, longest[1]), longest[1])
+        body = _window_body(header, lines, matched)
+        if body is None:
+            continue
+        if longest[0] < header.end and longest[1] > header.start:
+            return max(min(body[0], longest[0]), header.start), max(body[1], longest[1])
+        return body
+    return longest
