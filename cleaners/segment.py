@@ -11,8 +11,9 @@ choice weighs the same evidence:
   blank-separated Chinese names (links) counts as a short line;
 * dated lines: a short line carrying a date or a relative time ("3 小时前") in a run
   marks a listing, and costs as much as a rule-matched line;
-* list items: a header whose one-line "body" is followed at once by another header
-  is one item of a listing of summaries, not an article.
+* list items: one of three headers within a dozen lines is an item of a listing
+  of summaries, not an article;
+* the next header: an article ends where the next article's title starts.
 
 The largest segment (Kadane's maximum-sum run over the line scores) is the first
 guess. A header above it whose window holds sentences wins over it: merged with it
@@ -35,21 +36,21 @@ __all__ = ["find_body", "line_scores", "select_body"]
 
 _PARAGRAPH_CHARS = 40
 _SENTENCE_CHARS = 15
-_SENTENCE_END = re.compile(r"[。；;।۔]|[.!?][\"'”’)]?(?:\s|$)")
+_SENTENCE_END = re.compile(r"[。；;।۔]|(?<=\w)[.!?][\"'”’)]?(?:\s|$)")
 _EXCLAIM = re.compile(r"[！？!?]")
 _CLAUSE = re.compile(r"[，,、]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LINK_ROW_WORDS = 4
 _TITLE_END = re.compile(r"[。！？；;，,：:]$")
-_RELATIVE_TIME = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|昨天|前天|刚刚|剛剛")
+_RELATIVE_TIME = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|昨[天日]|前[天日]|刚刚|剛剛")
 _SHORT_COST = 20
-_WINDOW_SHORT_COST = 5  # inside a header's window, widget lines between title and text
 _RULE_COST = 50
 _BARRIER = -10**9
 _DATED_MAX_CHARS = 40
 _TITLE_MIN, _TITLE_MAX = 4, 80
 _HEADER_REACH = 3  # lines between a title and its meta line (source, author …)
 _MIN_BODY_SCORE = 15
+_CLUSTER_LINES, _CLUSTER_HEADERS = 12, 3  # three headers this close make a listing
 _LISTING_DATED = 3  # dated lines in a run, and at least one line in ...
 _LISTING_DATED_SHARE = 10
 
@@ -81,20 +82,19 @@ def _is_link_row(line: str) -> bool:
     return len(words) >= _LINK_ROW_WORDS and chinese * 10 >= 7 * len(words)
 
 
-def _score(line: str, rule: Rule | None, short_cost: int) -> int:
+def _score(line: str, rule: Rule | None) -> int:
     if rule is not None:
         return _BARRIER if rule.kind == "drop-list" else -_RULE_COST
     if _is_sentence(line):
         return len(line)
     if len(line) >= _PARAGRAPH_CHARS and not _is_link_row(line):
         return len(line) // 2
-    return -_RULE_COST if _is_dated(line) else -short_cost
+    return -_RULE_COST if _is_dated(line) else -_SHORT_COST
 
 
-def line_scores(lines: Sequence[str], matched: Sequence[Rule | None],
-                short_cost: int = _SHORT_COST) -> list[int]:
+def line_scores(lines: Sequence[str], matched: Sequence[Rule | None]) -> list[int]:
     """Each line's weight as body text: its length for a paragraph, a cost otherwise."""
-    return [_score(line, rule, short_cost) for line, rule in zip(lines, matched, strict=True)]
+    return [_score(line, rule) for line, rule in zip(lines, matched, strict=True)]
 
 
 def find_body(scores: Sequence[int]) -> tuple[int, int]:
@@ -118,7 +118,7 @@ def _is_meta(line: str, rule: Rule | None) -> bool:
 
 def _is_title(line: str, rule: Rule | None) -> bool:
     return (rule is None and _TITLE_MIN <= len(line) <= _TITLE_MAX
-            and not _TITLE_END.search(line) and not _is_sentence(line))
+            and not _TITLE_END.search(line) and not _is_sentence(line) and not _is_dated(line))
 
 
 def _header_at(i: int, lines: Sequence[str], matched: Sequence[Rule | None]) -> int | None:
@@ -148,20 +148,26 @@ def _headers(lines: Sequence[str], matched: Sequence[Rule | None]) -> list[_Head
     return headers
 
 
-def _window_body(header: _Header, lines: Sequence[str],
-                 matched: Sequence[Rule | None]) -> tuple[int, int] | None:
-    """The largest segment inside a header's window, if it holds a sentence and is
-    not an item of a listing (another header follows it at once)."""
-    scores = line_scores(lines[header.start:header.end], matched[header.start:header.end],
-                         _WINDOW_SHORT_COST)
-    start, end = find_body(scores)
-    start, end = start + header.start, end + header.start
-    if sum(scores[start - header.start:end - header.start]) < _MIN_BODY_SCORE or not any(
-            _is_sentence(line) for line in lines[start:end]):
-        return None
-    if end - start == 1 and end < len(lines) and _header_at(end, lines, matched) is not None:
-        return None
-    return start, end
+def _first_run(header: _Header, scores: Sequence[int],
+               lines: Sequence[str]) -> tuple[int, int] | None:
+    """The first run of paragraph lines under a header that holds a sentence: the
+    article's opening, however short. A run ends where its sum drops to zero or at
+    a dated line (the next teaser's time)."""
+    i = header.start
+    while i < header.end:
+        if scores[i] <= 0:
+            i += 1
+            continue
+        total, best, end, j = 0, 0, i, i
+        while j < header.end and total + scores[j] > 0 and not _is_dated(lines[j]):
+            total += scores[j]
+            j += 1
+            if total > best:
+                best, end = total, j
+        if best >= _MIN_BODY_SCORE and any(_is_sentence(line) for line in lines[i:end]):
+            return i, end
+        i = j
+    return None
 
 
 def _is_listing(lines: Sequence[str]) -> bool:
@@ -172,9 +178,11 @@ def _is_listing(lines: Sequence[str]) -> bool:
 
 def select_body(lines: Sequence[str], matched: Sequence[Rule | None]) -> tuple[int, int]:
     """The ``[start, end)`` lines of the article body; see the module docstring."""
-    longest = find_body(line_scores(lines, matched))
+    scores = line_scores(lines, matched)
+    longest = find_body(scores)
     listing = _is_listing(lines[longest[0]:longest[1]])
-    for header in _headers(lines, matched):
+    headers = _headers(lines, matched)
+    for header in headers:
         if header.title >= longest[1] and not listing:
             break
         if longest[0] <= header.title < longest[1]:
@@ -183,10 +191,12 @@ def select_body(lines: Sequence[str], matched: Sequence[Rule | None]) -> tuple[i
             if not _is_listing(lines[longest[0]:header.title]):
                 continue
             longest = (min(header.start, longest[1]), longest[1])
-        body = _window_body(header, lines, matched)
-        if body is None:
-            continue
-        if longest[0] < header.end and longest[1] > header.start:
-            return max(min(body[0], longest[0]), header.start), max(body[1], longest[1])
+        body = _first_run(header, scores, lines)
+        near = {h.start for h in headers if abs(h.start - header.start) <= _CLUSTER_LINES}
+        if body is None or _is_listing(lines[body[0]:body[1]]) or len(near) >= _CLUSTER_HEADERS:
+            continue  # no prose, or summaries in a listing
+        next_titles = [h.title for h in headers if body[1] <= h.title < longest[0]]
+        if longest[1] > body[0] and longest[0] < header.end and not next_titles:
+            return body[0], max(body[1], longest[1])
         return body
     return longest
