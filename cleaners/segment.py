@@ -50,6 +50,7 @@ _DATED_MAX_CHARS = 40
 _TITLE_MIN, _TITLE_MAX = 4, 80
 _HEADER_REACH = 3  # lines between a title and its meta line (source, author …)
 _MIN_BODY_SCORE = 15
+_RECURRING_PROSE = 1
 _CLUSTER_LINES, _CLUSTER_HEADERS = 12, 3  # three headers this close make a listing
 _LISTING_DATED = 3  # dated lines in a run, and at least one line in ...
 _LISTING_DATED_SHARE = 10
@@ -82,9 +83,11 @@ def _is_link_row(line: str) -> bool:
     return len(words) >= _LINK_ROW_WORDS and chinese * 10 >= 7 * len(words)
 
 
-def _score(line: str, rule: Rule | None) -> int:
+def _score(line: str, rule: Rule | None, recurring: bool) -> int:
     if rule is not None:
         return _BARRIER if rule.kind == "drop-list" else -_RULE_COST
+    if recurring:
+        return _RECURRING_PROSE
     if _is_sentence(line):
         return len(line)
     if len(line) >= _PARAGRAPH_CHARS and not _is_link_row(line):
@@ -92,9 +95,14 @@ def _score(line: str, rule: Rule | None) -> int:
     return -_RULE_COST if _is_dated(line) else -_SHORT_COST
 
 
-def line_scores(lines: Sequence[str], matched: Sequence[Rule | None]) -> list[int]:
-    """Each line's weight as body text: its length for a paragraph, a cost otherwise."""
-    return [_score(line, rule) for line, rule in zip(lines, matched, strict=True)]
+def line_scores(lines: Sequence[str], matched: Sequence[Rule | None],
+                recurring: Sequence[bool] | None = None) -> list[int]:
+    """Each line's weight as body text: its length for a paragraph, a cost otherwise.
+    Prose that recurs on a site's pages (``recurring``) weighs almost nothing: it
+    stays beside the article's text but is no evidence for it."""
+    flags = recurring if recurring is not None else [False] * len(lines)
+    return [_score(line, rule, flag)
+            for line, rule, flag in zip(lines, matched, flags, strict=True)]
 
 
 def find_body(scores: Sequence[int]) -> tuple[int, int]:
@@ -176,9 +184,10 @@ def _is_listing(lines: Sequence[str]) -> bool:
     return dated >= _LISTING_DATED and dated * _LISTING_DATED_SHARE >= len(lines)
 
 
-def select_body(lines: Sequence[str], matched: Sequence[Rule | None]) -> tuple[int, int]:
+def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
+                recurring: Sequence[bool] | None = None) -> tuple[int, int]:
     """The ``[start, end)`` lines of the article body; see the module docstring."""
-    scores = line_scores(lines, matched)
+    scores = line_scores(lines, matched, recurring)
     longest = find_body(scores)
     listing = _is_listing(lines[longest[0]:longest[1]])
     headers = _headers(lines, matched)

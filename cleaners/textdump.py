@@ -16,6 +16,7 @@ from .lang import detect_language
 from .lines import clean_lines, fields_in
 from .rules import Rule, RuleSet
 from .segment import select_body
+from .templates import SiteTemplate, is_prose
 
 __all__ = ["clean_dump"]
 
@@ -43,12 +44,33 @@ def _title(header: list[str], matched: list[Rule | None]) -> str | None:
     return header[candidates[-1]] if candidates else None
 
 
-def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
+def _template_marks(lines: list[str], matched: list[Rule | None],
+                    template: SiteTemplate | None, rule: Rule | None) -> list[bool]:
+    """Mark the site's recurring lines: boilerplate takes the template's ``rule`` in
+    ``matched``; recurring prose is flagged (kept, but no evidence of the body)."""
+    if template is None:
+        return [False] * len(lines)
+    recurring = []
+    for i, line in enumerate(lines):
+        recurs = matched[i] is None and template.recurs_line(line)
+        if recurs and not is_prose(line):
+            matched[i] = rule
+        recurring.append(recurs and is_prose(line))
+    return recurring
+
+
+def clean_dump(text: str, url: str | None, rules: RuleSet,
+               template: SiteTemplate | None = None) -> Article:
     """Clean a text dump; see the module docstring."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     matched = [_matching_rule(line, rules) for line in lines]
-    start, end = select_body(lines, matched)
+    site_rule = template.rule if template is not None else None
+    recurring = _template_marks(lines, matched, template, site_rule)
+    start, end = select_body(lines, matched, recurring)
+    dropped = [Removal(rule.name, line[:_SNIPPET_CHARS])
+               for line, rule in zip(lines[start:end], matched[start:end], strict=True)
+               if rule is not None and rule is site_rule]
     header, trailer = lines[:start], lines[end:]
     title = _title(header, matched[:start])
 
@@ -60,7 +82,8 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
         if dates:
             fields["published"] = dates[-1][1]
 
-    body = [line for line in lines[start:end] if line != title]
+    body = [line for line, rule in zip(lines[start:end], matched[start:end], strict=True)
+            if line != title and (rule is None or rule is not site_rule)]
     cleaned = clean_lines(body, rules)
     trailing = clean_lines(trailer, rules, trailer=True)
     for key, value in {**trailing.fields, **cleaned.fields}.items():
@@ -68,7 +91,7 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
 
     removed = [Removal(rule.name if rule else "body.before", line[:_SNIPPET_CHARS])
                for line, rule in zip(header, matched[:start], strict=True) if line != title]
-    removed += cleaned.removed + trailing.removed
+    removed += dropped + cleaned.removed + trailing.removed
     removed += [Removal("body.after", line[:_SNIPPET_CHARS]) for line in trailing.lines]
     body_text = "\n".join(cleaned.lines)
     return Article(

@@ -1,0 +1,208 @@
+"""Site templates: the boilerplate a site repeats on its pages, learned from them.
+
+Pages of one site share their navigation, footers, side lists and widget lines; the
+second page of a site shows what the first page's template is. A
+:class:`SiteTemplate` counts, over the pages it has seen, on how many pages each
+text line recurs (text dumps; HTML pages give their visible lines too) and each
+HTML block recurs (its DOM path plus its normalised text). What recurs on at least
+``min_share`` of at least ``min_pages`` pages is the site's template.
+
+Guards, so that an article's own text is never removed because it recurs:
+
+* a unit counts once per page, so a line repeated inside one article is not
+  boilerplate; and it must recur on ``min_pages`` different pages;
+* prose is never removed: a line or block with sentence punctuation and few links
+  (a copyright notice, a standing disclaimer, a column's introduction) only stops
+  counting as body evidence. A standing column introduction that sits directly
+  above each article's text therefore stays in the body: it is the article's
+  lead, and readers of that column see it there. Nav rows, headings, widget and
+  teaser lines that recur are removed, each recorded as ``template.<site>``.
+
+Templates are plain data: :meth:`SiteTemplate.to_dict` / :meth:`from_dict` store
+them (the crawl archive keeps one per host).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .article import Removal
+from .blocks import block_lines
+from .decode import decode_bytes
+from .prune import NOISE_TAGS, link_density, node_text
+from .rules import Rule
+
+__all__ = ["SiteTemplate", "is_prose"]
+
+_WS = re.compile(r"\s+")
+_NAME_CHARS = re.compile(r"[^a-z0-9.-]+")
+_SENTENCE = re.compile(r"[。；;！？!?]|(?<=\w)\.(?:\s|$)")
+_PROSE_CHARS = 40
+_PROSE_MAX_LINK_DENSITY = 0.3
+_BLOCK_TAGS = ("div, ul, ol, dl, table, p, li, dd, section, aside, header, footer, nav, "
+               "form, h1, h2, h3, h4, h5, h6, span, td, center")
+_MAX_BLOCK_CHARS = 3000  # a block this long holds the page, not a widget
+_MAX_SINGLETONS = 50_000  # units seen once; dropped beyond this to bound memory
+_SAMPLE_CHARS = 80
+_SNIPPET_CHARS = 200
+
+
+def _key(text: str) -> str:
+    """The normalised text: NFKC, no whitespace."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(_key(text).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def is_prose(text: str) -> bool:
+    """A line or block of sentences (at least ~40 characters with sentence punctuation)."""
+    return len(text) >= _PROSE_CHARS and bool(_SENTENCE.search(text))
+
+
+def _path(node: LexborNode) -> str:
+    """The element's DOM path: tag, id and classes of it and its ancestors."""
+    parts = []
+    while node is not None and node.tag not in ("html", "-undef", None):
+        attrs = node.attributes
+        ident = f"#{attrs['id']}" if attrs.get("id") else ""
+        classes = "".join(f".{c}" for c in sorted((attrs.get("class") or "").split()))
+        parts.append(f"{node.tag}{ident}{classes}")
+        node = node.parent
+    return ">".join(reversed(parts))
+
+
+def _units(page: str) -> tuple[list[str], set[str]]:
+    """A page's text lines, and its block keys (``path|digest``) when it is HTML."""
+    if page.lstrip()[:1] != "<":
+        return [line.strip() for line in page.splitlines() if line.strip()], set()
+    tree = LexborHTMLParser(page)
+    tree.strip_tags(NOISE_TAGS)
+    if tree.body is None:
+        return [], set()
+    blocks = set()
+    for node in tree.body.css(_BLOCK_TAGS):
+        text = node_text(node)
+        if text and len(text) <= _MAX_BLOCK_CHARS:
+            blocks.add(f"{_path(node)}|{_digest(text)}")
+    return [line.text for line in block_lines(tree.body)], blocks
+
+
+def _outermost(node: LexborNode, ids: set[int]) -> bool:
+    parent = node.parent
+    while parent is not None and parent.mem_id not in ids:
+        parent = parent.parent
+    return parent is None
+
+
+@dataclass
+class SiteTemplate:
+    """What recurs across the pages of one site; see the module docstring.
+
+    ``site`` names the site (a host, a ``--site`` group or a folder) and the rule
+    ``template.<site>`` that every removal it makes is recorded under.
+    """
+
+    site: str
+    min_pages: int = 2
+    min_share: float = 0.5
+    pages: int = 0
+    lines: Counter[str] = field(default_factory=Counter)
+    blocks: Counter[str] = field(default_factory=Counter)
+    samples: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def learn(cls, site: str, pages: Iterable[str | bytes], **options: Any) -> SiteTemplate:
+        """A template learned from ``pages``: HTML (bytes, or text starting with
+        ``<``) or text dumps."""
+        template = cls(site, **options)
+        for page in pages:
+            template.add(page)
+        return template
+
+    @property
+    def rule(self) -> Rule:
+        """The rule every removal of this template is recorded under."""
+        name = _NAME_CHARS.sub("-", self.site.lower()).strip("-.") or "site"
+        return Rule(name=f"template.{name}", kind="drop",
+                    why=f"recurs on at least {self.min_share:.0%} of {self.pages} pages")
+
+    def add(self, page: str | bytes) -> None:
+        """Count one more page: an HTML page (text or bytes) or a text dump."""
+        if isinstance(page, bytes):
+            page, _ = decode_bytes(page, source=self.site)
+        texts, blocks = _units(page)
+        digests = {_digest(text): text for text in texts}
+        self.pages += 1
+        self.lines.update(digests.keys())
+        self.blocks.update(blocks)
+        for digest, text in digests.items():
+            if self.lines[digest] > 1 and digest not in self.samples:
+                self.samples[digest] = text[:_SAMPLE_CHARS]
+        self._bound()
+
+    def _bound(self) -> None:
+        for counter in (self.lines, self.blocks):
+            if sum(1 for n in counter.values() if n == 1) > _MAX_SINGLETONS:
+                for key in [k for k, n in counter.items() if n == 1]:
+                    del counter[key]
+
+    def _recurs(self, count: int) -> bool:
+        return (self.pages >= self.min_pages and count >= self.min_pages
+                and count >= self.min_share * self.pages)
+
+    def recurs_line(self, line: str) -> bool:
+        """Does this text line recur on enough of the site's pages?"""
+        return self._recurs(self.lines.get(_digest(line), 0))
+
+    def boilerplate_line(self, line: str) -> bool:
+        """A recurring line that is not prose: removable wherever it stands."""
+        return not is_prose(line) and self.recurs_line(line)
+
+    def prune(self, tree: LexborHTMLParser) -> list[Removal]:
+        """Remove the recurring non-prose blocks from a page's tree; the removals."""
+        if tree.body is None or self.pages < self.min_pages:
+            return []
+        matches: list[LexborNode] = []
+        for node in tree.body.css(_BLOCK_TAGS):
+            text = node_text(node)
+            if (text and len(text) <= _MAX_BLOCK_CHARS
+                    and self._recurs(self.blocks.get(f"{_path(node)}|{_digest(text)}", 0))
+                    and not (is_prose(text)
+                             and link_density(node, len(text)) < _PROSE_MAX_LINK_DENSITY)):
+                matches.append(node)
+        ids = {node.mem_id for node in matches}
+        outermost = [node for node in matches if _outermost(node, ids)]
+        removed = [Removal(self.rule.name, node_text(node)[:_SNIPPET_CHARS])
+                   for node in outermost]
+        for node in outermost:  # its matched descendants go with it
+            node.decompose()
+        return removed
+
+    def learned(self) -> list[tuple[int, str]]:
+        """The recurring lines (page count, text), most frequent first."""
+        rows = [(n, self.samples.get(d, d)) for d, n in self.lines.items() if self._recurs(n)]
+        return sorted(rows, key=lambda r: (-r[0], r[1]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form, for storage."""
+        return {"site": self.site, "min_pages": self.min_pages, "min_share": self.min_share,
+                "pages": self.pages, "lines": dict(self.lines), "blocks": dict(self.blocks),
+                "samples": {d: t for d, t in self.samples.items() if self.lines.get(d, 0) > 1}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SiteTemplate:
+        """Rebuild a template stored with :meth:`to_dict`."""
+        return cls(site=data["site"], min_pages=data.get("min_pages", 2),
+                   min_share=data.get("min_share", 0.5), pages=data.get("pages", 0),
+                   lines=Counter(data.get("lines", {})), blocks=Counter(data.get("blocks", {})),
+                   samples=dict(data.get("samples", {})))
