@@ -73,7 +73,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
 
     removed = prune_tree(tree, ruleset)
     if template is not None:
-        removed += template.prune(tree)
+        removed += template.prune(tree, ruleset)
     located = locate_content(tree, ruleset)
     body = extract_lines(located.node, url) if located is not None else []
     page = ([(line.text, line.inside) for line in block_lines(tree.body, located.node)]

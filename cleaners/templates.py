@@ -38,7 +38,7 @@ from .article import Removal
 from .blocks import block_lines
 from .decode import decode_bytes
 from .prune import NOISE_TAGS, link_density, node_text
-from .rules import Rule
+from .rules import Rule, RuleSet
 
 __all__ = ["SiteTemplate", "is_prose"]
 
@@ -168,17 +168,21 @@ class SiteTemplate:
         """A recurring line that is not prose: removable wherever it stands."""
         return not is_prose(line) and self.recurs_line(line)
 
-    def prune(self, tree: LexborHTMLParser) -> list[Removal]:
-        """Remove the recurring non-prose blocks from a page's tree; the removals."""
+    def prune(self, tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
+        """Remove the recurring non-prose blocks from a page's tree; the removals.
+        Blocks holding metadata (a ``field`` rule matches: 来源, 作者 …) stay for the
+        field pass, however often they recur."""
         if tree.body is None or self.pages < self.min_pages:
             return []
+        fields = rules.of_kind("field")
         matches: list[LexborNode] = []
         for node in tree.body.css(_BLOCK_TAGS):
             text = node_text(node)
             if (text and len(text) <= _MAX_BLOCK_CHARS
                     and self._recurs(self.blocks.get(f"{_path(node)}|{_digest(text)}", 0))
                     and not (is_prose(text)
-                             and link_density(node, len(text)) < _PROSE_MAX_LINK_DENSITY)):
+                             and link_density(node, len(text)) < _PROSE_MAX_LINK_DENSITY)
+                    and not any(r.search(text) for r in fields)):
                 matches.append(node)
         ids = {node.mem_id for node in matches}
         outermost = [node for node in matches if _outermost(node, ids)]

@@ -27,6 +27,7 @@ from .settings import Settings
 from .sources import Source
 from .stats import Stats
 from .store import Archive
+from .templates import HostTemplates
 from .urls import host_key
 
 __all__ = ["crawl", "source_rules"]
@@ -57,6 +58,7 @@ class _SourcePass:
         self.source, self.archive, self.fetcher, self.robots = source, archive, fetcher, robots
         self.settings, self.stats, self.stop = settings, stats, stop
         self.rules = source_rules(source, rules)
+        self.templates = HostTemplates(archive)
         self.is_article = article_matcher(source)
         self.delay_s = settings.delay_s if source.delay_s is None else source.delay_s
 
@@ -84,6 +86,7 @@ class _SourcePass:
                 log.exception("%s: unexpected error while discovering", url)
                 self._failed(url, exc)
         await self.fetch_articles()
+        self.templates.save()
         if not self.stop.is_set():
             with self.archive.transaction():
                 self.archive.source_finished(sid)
@@ -189,7 +192,8 @@ class _SourcePass:
         if changed and self.settings.clean_pages:
             try:
                 article = clean_html(result.body, result.final_url, headers=result.headers,
-                                     rules=self.rules)
+                                     rules=self.rules,
+                                     template=self.templates.learn(result.final_url, result.body))
             except CleanerError as exc:
                 self._failed(url, exc)
                 return

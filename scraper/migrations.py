@@ -85,6 +85,14 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX articles_source ON articles (source_id, fetched_at);
     """),
+    ("0003-templates", """
+        CREATE TABLE templates (
+            host       TEXT PRIMARY KEY,
+            pages      INTEGER NOT NULL,
+            data       TEXT NOT NULL,                 -- SiteTemplate.to_dict() as JSON
+            updated_at REAL NOT NULL
+        );
+    """),
 )
 
 
