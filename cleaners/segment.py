@@ -205,7 +205,8 @@ def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
         if body is None or _is_listing(lines[body[0]:body[1]]) or len(near) >= _CLUSTER_HEADERS:
             continue  # no prose, or summaries in a listing
         next_titles = [h.title for h in headers if body[1] <= h.title < longest[0]]
-        if longest[1] > body[0] and longest[0] < header.end and not next_titles:
+        if (longest[1] > body[0] and longest[0] < header.end and not next_titles
+                and not _is_listing(lines[body[1]:longest[1]])):
             return body[0], max(body[1], longest[1])
         return body
     return longest
