@@ -45,7 +45,7 @@ __all__ = ["SiteTemplate", "is_prose"]
 _WS = re.compile(r"\s+")
 _NAME_CHARS = re.compile(r"[^a-z0-9.-]+")
 _SENTENCE = re.compile(r"[。；;！？!?]|(?<=\w)\.(?:\s|$)")
-_PROSE_CHARS = 40
+_PROSE_CHARS = 15
 _PROSE_MAX_LINK_DENSITY = 0.3
 _BLOCK_TAGS = ("div, ul, ol, dl, table, p, li, dd, section, aside, header, footer, nav, "
                "form, h1, h2, h3, h4, h5, h6, span, td, center")
@@ -65,7 +65,7 @@ def _digest(text: str) -> str:
 
 
 def is_prose(text: str) -> bool:
-    """A line or block of sentences (at least ~40 characters with sentence punctuation)."""
+    """A line or block of sentences (15 characters or more, with sentence punctuation)."""
     return len(text) >= _PROSE_CHARS and bool(_SENTENCE.search(text))
 
 
