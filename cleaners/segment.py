@@ -46,6 +46,10 @@ _RELATIVE_TIME = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|�
 _SHORT_COST = 20
 _RULE_COST = 50
 _BARRIER = -10**9
+# Lines that close an article (责任编辑, 上一篇, the copyright footer): crossing one
+# costs as much as a long paragraph brings.
+_END_MARKERS = ("meta.editor", "nav.prev-next", "footer.")
+_END_COST = 200
 _DATED_MAX_CHARS = 40
 _TITLE_MIN, _TITLE_MAX = 4, 80
 _HEADER_REACH = 3  # lines between a title and its meta line (source, author …)
@@ -85,7 +89,9 @@ def _is_link_row(line: str) -> bool:
 
 def _score(line: str, rule: Rule | None, recurring: bool) -> int:
     if rule is not None:
-        return _BARRIER if rule.kind == "drop-list" else -_RULE_COST
+        if rule.kind == "drop-list":
+            return _BARRIER
+        return -_END_COST if rule.name.startswith(_END_MARKERS) else -_RULE_COST
     if recurring:
         return _RECURRING_PROSE
     if _is_sentence(line):
