@@ -47,9 +47,9 @@ _SHORT_COST = 20
 _RULE_COST = 50
 _BARRIER = -10**9
 # Lines that close an article (责任编辑, 上一篇, the copyright footer): crossing one
-# costs as much as a long paragraph brings.
+# costs more than a long paragraph brings.
 _END_MARKERS = ("meta.editor", "nav.prev-next", "footer.")
-_END_COST = 200
+_END_COST = 400
 _DATED_MAX_CHARS = 40
 _TITLE_MIN, _TITLE_MAX = 4, 80
 _HEADER_REACH = 3  # lines between a title and its meta line (source, author …)
