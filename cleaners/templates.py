@@ -11,6 +11,8 @@ Guards, so that an article's own text is never removed because it recurs:
 
 * a unit counts once per page, so a line repeated inside one article is not
   boilerplate; and it must recur on ``min_pages`` different pages;
+* a copy of a page already counted (most of its prose known: the same article
+  under another URL, one slide of it) is not counted again;
 * prose is never removed: a line or block with sentence punctuation and few links
   (a copyright notice, a standing disclaimer, a column's introduction) only stops
   counting as body evidence. A standing column introduction that sits directly
@@ -53,6 +55,8 @@ _MAX_BLOCK_CHARS = 3000  # a block this long holds the page, not a widget
 _MAX_SINGLETONS = 50_000  # units seen once; dropped beyond this to bound memory
 _SAMPLE_CHARS = 80
 _SNIPPET_CHARS = 200
+_COPY_SHARE = 0.8  # a page whose prose is this much known already is a copy
+_COPY_MIN_CHARS = 80
 
 
 def _key(text: str) -> str:
@@ -142,6 +146,8 @@ class SiteTemplate:
             page, _ = decode_bytes(page, source=self.site)
         texts, blocks = _units(page)
         digests = {_digest(text): text for text in texts}
+        if self._is_copy(digests):
+            return
         self.pages += 1
         self.lines.update(digests.keys())
         self.blocks.update(blocks)
@@ -149,6 +155,15 @@ class SiteTemplate:
             if self.lines[digest] > 1 and digest not in self.samples:
                 self.samples[digest] = text[:_SAMPLE_CHARS]
         self._bound()
+
+    def _is_copy(self, digests: dict[str, str]) -> bool:
+        """A copy of a page already counted (the same article under a second URL, a
+        slide of it): most of its prose is known. Counting it would make the
+        article's own text recur."""
+        prose = {d: len(t) for d, t in digests.items() if is_prose(t)}
+        total = sum(prose.values())
+        seen = sum(n for d, n in prose.items() if self.lines.get(d))
+        return total >= _COPY_MIN_CHARS and seen >= _COPY_SHARE * total
 
     def _bound(self) -> None:
         for counter in (self.lines, self.blocks):

@@ -71,3 +71,10 @@ def test_clean_site_option_applies_the_template() -> None:
     records = [json.loads(line) for line in result.output.splitlines()]
     assert len(records) == 3
     assert all("template.example-news" in {r["rule"] for r in rec["removed"]} for rec in records)
+
+
+def test_a_copy_of_a_page_does_not_make_its_article_recur() -> None:
+    first = DUMPS[0].read_text(encoding="utf-8")
+    template = SiteTemplate.learn("example-news", [first, first, DUMPS[1].read_text("utf-8")])
+    assert template.pages == 2
+    assert clean_text(first, template=template).text == clean_text(first).text
