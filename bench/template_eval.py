@@ -32,7 +32,7 @@ from bench.score import ngram_score
 from cleaners import SiteTemplate, clean_html, clean_text
 from cleaners.decode import decode_bytes
 
-__all__ = ["SitePage", "main", "site_pages"]
+__all__ = ["SitePage", "cost_section", "main", "site_pages"]
 
 _MIN_SITE_PAGES = 3
 _GOOD_F1 = 0.9
@@ -147,6 +147,34 @@ def report_sites(pages: list[SitePage], out=sys.stdout, timing: bool = False) ->
         out.write(f"  cost per page: learning (dump + HTML) {1000 * learn_s / learned:.1f} ms; "
                   f"cleaning dump + HTML {1000 * plain_s / scored:.1f} ms without template, "
                   f"{1000 * apply_s / scored:.1f} ms with\n")
+
+
+def cost_section(root: Path) -> tuple[list[str], dict]:
+    """For ``make bench``: milliseconds per page to learn templates and to apply them."""
+    pages = [p for p in site_pages(root) if p.gold is not None or p.source == "gne"]
+    groups: dict[str, list[SitePage]] = defaultdict(list)
+    for page in pages:
+        groups[page.site].append(page)
+    groups = {s: g for s, g in groups.items() if len(g) >= _MIN_SITE_PAGES}
+    timings = {"learn": 0.0, "clean": 0.0, "clean+template": 0.0}
+    count = 0
+    for site, group in groups.items():
+        started = time.perf_counter()
+        template = SiteTemplate.learn(site, [p.html for p in group])
+        timings["learn"] += time.perf_counter() - started
+        for page in group:
+            started = time.perf_counter()
+            clean_html(page.html, page.url)
+            middle = time.perf_counter()
+            clean_html(page.html, page.url, template=template)
+            timings["clean"] += middle - started
+            timings["clean+template"] += time.perf_counter() - middle
+            count += 1
+    per_page = {k: 1000 * v / max(count, 1) for k, v in timings.items()}
+    lines = [f"## Site templates ({count} HTML pages of {len(groups)} hosts)", "",
+             "| step | ms/page |", "|---|---|",
+             *(f"| {k} | {v:.1f} |" for k, v in per_page.items()), ""]
+    return lines, per_page
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -73,16 +73,38 @@ def is_prose(text: str) -> bool:
     return len(text) >= _PROSE_CHARS and bool(_SENTENCE.search(text))
 
 
-def _path(node: LexborNode) -> str:
-    """The element's DOM path: tag, id and classes of it and its ancestors."""
-    parts = []
+def _label(node: LexborNode) -> str:
+    attrs = node.attributes
+    ident = f"#{attrs['id']}" if attrs.get("id") else ""
+    classes = "".join(f".{c}" for c in sorted((attrs.get("class") or "").split()))
+    return f"{node.tag}{ident}{classes}"
+
+
+def _path(node: LexborNode, cache: dict[int, str]) -> str:
+    """The element's DOM path: tag, id and classes of it and its ancestors. ``cache``
+    holds the paths of one page's elements already seen (siblings share a prefix)."""
+    chain: list[LexborNode] = []
     while node is not None and node.tag not in ("html", "-undef", None):
-        attrs = node.attributes
-        ident = f"#{attrs['id']}" if attrs.get("id") else ""
-        classes = "".join(f".{c}" for c in sorted((attrs.get("class") or "").split()))
-        parts.append(f"{node.tag}{ident}{classes}")
+        if node.mem_id in cache:
+            break
+        chain.append(node)
         node = node.parent
-    return ">".join(reversed(parts))
+    path = cache.get(node.mem_id, "") if node is not None else ""
+    for element in reversed(chain):
+        path = f"{path}>{_label(element)}" if path else _label(element)
+        cache[element.mem_id] = path
+    return path
+
+
+def _block_keys(root: LexborNode) -> list[tuple[LexborNode, str]]:
+    """Each block element with its key (DOM path and text digest)."""
+    cache: dict[int, str] = {}
+    keys = []
+    for node in root.css(_BLOCK_TAGS):
+        text = node_text(node)
+        if text and len(text) <= _MAX_BLOCK_CHARS:
+            keys.append((node, f"{_path(node, cache)}|{_digest(text)}"))
+    return keys
 
 
 def _units(page: str) -> tuple[list[str], set[str]]:
@@ -93,11 +115,7 @@ def _units(page: str) -> tuple[list[str], set[str]]:
     tree.strip_tags(NOISE_TAGS)
     if tree.body is None:
         return [], set()
-    blocks = set()
-    for node in tree.body.css(_BLOCK_TAGS):
-        text = node_text(node)
-        if text and len(text) <= _MAX_BLOCK_CHARS:
-            blocks.add(f"{_path(node)}|{_digest(text)}")
+    blocks = {key for _, key in _block_keys(tree.body)}
     return [line.text for line in block_lines(tree.body)], blocks
 
 
@@ -191,13 +209,12 @@ class SiteTemplate:
             return []
         fields = rules.of_kind("field")
         matches: list[LexborNode] = []
-        for node in tree.body.css(_BLOCK_TAGS):
+        for node, key in _block_keys(tree.body):
+            if not self._recurs(self.blocks.get(key, 0)):
+                continue
             text = node_text(node)
-            if (text and len(text) <= _MAX_BLOCK_CHARS
-                    and self._recurs(self.blocks.get(f"{_path(node)}|{_digest(text)}", 0))
-                    and not (is_prose(text)
-                             and link_density(node, len(text)) < _PROSE_MAX_LINK_DENSITY)
-                    and not any(r.search(text) for r in fields)):
+            if not (is_prose(text) and link_density(node, len(text)) < _PROSE_MAX_LINK_DENSITY
+                    or any(r.search(text) for r in fields)):
                 matches.append(node)
         ids = {node.mem_id for node in matches}
         outermost = [node for node in matches if _outermost(node, ids)]
