@@ -26,6 +26,7 @@ segment is the body.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -124,95 +125,109 @@ def find_body(scores: Sequence[int]) -> tuple[int, int]:
     return best_span
 
 
-def _is_meta(line: str, rule: Rule | None) -> bool:
-    if rule is not None:
-        return rule.kind == "field" or rule.name.startswith("meta.")
-    return _is_dated(line)
+@dataclass(frozen=True)
+class _Dump:
+    """A dump's lines with what is known of each, computed once."""
+
+    lines: Sequence[str]
+    matched: Sequence[Rule | None]
+    scores: list[int]
+    dated: list[bool]
+    barrier: list[int]  # index of the next list heading at or after each line
+
+    @classmethod
+    def of(cls, lines: Sequence[str], matched: Sequence[Rule | None],
+           recurring: Sequence[bool] | None) -> _Dump:
+        barrier, following = [0] * len(lines), len(lines)
+        for i in range(len(lines) - 1, -1, -1):
+            rule = matched[i]
+            if rule is not None and rule.kind == "drop-list":
+                following = i
+            barrier[i] = following
+        return cls(lines, matched, line_scores(lines, matched, recurring),
+                   [_is_dated(line) for line in lines], barrier)
+
+    def is_meta(self, i: int) -> bool:
+        rule = self.matched[i]
+        if rule is not None:
+            return rule.kind == "field" or rule.name.startswith("meta.")
+        return self.dated[i]
+
+    def is_title(self, i: int) -> bool:
+        line = self.lines[i]
+        return (self.matched[i] is None and _TITLE_MIN <= len(line) <= _TITLE_MAX
+                and not _TITLE_END.search(line) and not _is_sentence(line)
+                and not self.dated[i])
+
+    def is_listing(self, start: int, end: int) -> bool:
+        """Teasers rather than prose: a run with several dated lines."""
+        dated = sum(self.dated[start:end])
+        return dated >= _LISTING_DATED and dated * _LISTING_DATED_SHARE >= end - start
 
 
-def _is_title(line: str, rule: Rule | None) -> bool:
-    return (rule is None and _TITLE_MIN <= len(line) <= _TITLE_MAX
-            and not _TITLE_END.search(line) and not _is_sentence(line) and not _is_dated(line))
-
-
-def _header_at(i: int, lines: Sequence[str], matched: Sequence[Rule | None]) -> int | None:
-    """If line ``i`` is a title with a meta line close under it, the line the body
-    may start at (after the meta lines); else ``None``."""
-    if not _is_title(lines[i], matched[i]):
-        return None
-    reach = range(i + 1, min(i + 1 + _HEADER_REACH, len(lines)))
-    meta = [j for j in reach if _is_meta(lines[j], matched[j])]
-    if not meta:
-        return None
-    start = meta[-1] + 1
-    while start < len(lines) and _is_meta(lines[start], matched[start]):
-        start += 1
-    return start
-
-
-def _headers(lines: Sequence[str], matched: Sequence[Rule | None]) -> list[_Header]:
+def _headers(dump: _Dump) -> list[_Header]:
+    """Every title with a meta line close under it, and where its body may start."""
     headers: list[_Header] = []
-    for i in range(len(lines)):
-        start = _header_at(i, lines, matched)
-        if start is None:
+    count = len(dump.lines)
+    for i in range(count):
+        if not dump.is_title(i):
             continue
-        end = next((j for j in range(start, len(lines))
-                    if matched[j] is not None and matched[j].kind == "drop-list"), len(lines))
-        headers.append(_Header(i, start, end))
+        meta = [j for j in range(i + 1, min(i + 1 + _HEADER_REACH, count)) if dump.is_meta(j)]
+        if not meta:
+            continue
+        start = meta[-1] + 1
+        while start < count and dump.is_meta(start):
+            start += 1
+        headers.append(_Header(i, start, dump.barrier[start] if start < count else count))
     return headers
 
 
-def _first_run(header: _Header, scores: Sequence[int],
-               lines: Sequence[str]) -> tuple[int, int] | None:
+def _first_run(header: _Header, dump: _Dump) -> tuple[int, int] | None:
     """The first run of paragraph lines under a header that holds a sentence: the
     article's opening, however short. A run ends where its sum drops to zero or at
     a dated line (the next teaser's time)."""
-    i = header.start
+    scores, i = dump.scores, header.start
     while i < header.end:
         if scores[i] <= 0:
             i += 1
             continue
         total, best, end, j = 0, 0, i, i
-        while j < header.end and total + scores[j] > 0 and not _is_dated(lines[j]):
+        while j < header.end and total + scores[j] > 0 and not dump.dated[j]:
             total += scores[j]
             j += 1
             if total > best:
                 best, end = total, j
-        if best >= _MIN_BODY_SCORE and any(_is_sentence(line) for line in lines[i:end]):
+        if best >= _MIN_BODY_SCORE and any(_is_sentence(line) for line in dump.lines[i:end]):
             return i, end
         i = j
     return None
 
 
-def _is_listing(lines: Sequence[str]) -> bool:
-    """Teasers rather than prose: a run with several dated lines."""
-    dated = sum(_is_dated(line) for line in lines)
-    return dated >= _LISTING_DATED and dated * _LISTING_DATED_SHARE >= len(lines)
-
-
 def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
                 recurring: Sequence[bool] | None = None) -> tuple[int, int]:
     """The ``[start, end)`` lines of the article body; see the module docstring."""
-    scores = line_scores(lines, matched, recurring)
-    longest = find_body(scores)
-    listing = _is_listing(lines[longest[0]:longest[1]])
-    headers = _headers(lines, matched)
+    dump = _Dump.of(lines, matched, recurring)
+    longest = find_body(dump.scores)
+    listing = dump.is_listing(*longest)
+    headers = _headers(dump)
+    starts = sorted(h.start for h in headers)
     for header in headers:
         if header.title >= longest[1] and not listing:
             break
         if longest[0] <= header.title < longest[1]:
             # A title inside the run: the run's head is a listing above the article
             # (clip it), or the "title" is a line of the article (keep the run).
-            if not _is_listing(lines[longest[0]:header.title]):
+            if not dump.is_listing(longest[0], header.title):
                 continue
             longest = (min(header.start, longest[1]), longest[1])
-        body = _first_run(header, scores, lines)
-        near = {h.start for h in headers if abs(h.start - header.start) <= _CLUSTER_LINES}
-        if body is None or _is_listing(lines[body[0]:body[1]]) or len(near) >= _CLUSTER_HEADERS:
+        body = _first_run(header, dump)
+        near = set(starts[bisect_left(starts, header.start - _CLUSTER_LINES):
+                          bisect_right(starts, header.start + _CLUSTER_LINES)])
+        if body is None or dump.is_listing(*body) or len(near) >= _CLUSTER_HEADERS:
             continue  # no prose, or summaries in a listing
-        next_titles = [h.title for h in headers if body[1] <= h.title < longest[0]]
-        if (longest[1] > body[0] and longest[0] < header.end and not next_titles
-                and not _is_listing(lines[body[1]:longest[1]])):
+        next_title = any(body[1] <= h.title < longest[0] for h in headers)
+        if (longest[1] > body[0] and longest[0] < header.end and not next_title
+                and not dump.is_listing(body[1], longest[1])):
             return body[0], max(body[1], longest[1])
         return body
     return longest
