@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 import click
+from rich.console import Console
 from rich.progress import Progress
 
 from .api import clean_html, clean_text
@@ -179,7 +180,8 @@ def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str
                    templates=templates)
     failures = 0
     with (click.open_file(output, "w", encoding="utf-8") as out,
-          Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS) as progress):
+          Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS,
+                   console=Console(stderr=True)) as progress):
         writer = _Writer(out, fmt)
         bar = progress.add_task("cleaning", total=len(inputs))
         for name, article, error in _results(inputs, jobs or os.cpu_count() or 1, task):

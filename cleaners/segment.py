@@ -12,7 +12,8 @@ choice weighs the same evidence:
 * dated lines: a short line carrying a date or a relative time ("3 小时前") in a run
   marks a listing, and costs as much as a rule-matched line;
 * list items: one of three headers within a dozen lines is an item of a listing
-  of summaries, not an article;
+  of summaries, and a run followed by dated lines alternating with teasers is an
+  item of a feed, not an article;
 * the next header: an article ends where the next article's title starts.
 
 The largest segment (Kadane's maximum-sum run over the line scores) is the first
@@ -29,11 +30,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dates import find_dates
 from .rules import Rule
 
-__all__ = ["find_body", "line_scores", "select_body"]
+__all__ = ["Body", "find_body", "line_scores", "select_body"]
 
 _PARAGRAPH_CHARS = 40
 _SENTENCE_CHARS = 15
@@ -59,6 +61,7 @@ _RECURRING_PROSE = 1
 _CLUSTER_LINES, _CLUSTER_HEADERS = 12, 3  # three headers this close make a listing
 _LISTING_DATED = 3  # dated lines in a run, and at least one line in ...
 _LISTING_DATED_SHARE = 10
+_FEED_GAP = 3  # a feed: a dated line, a teaser or two, a dated line
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,10 @@ class _Dump:
                 and not _TITLE_END.search(line) and not _is_sentence(line)
                 and not self.dated[i])
 
+    def feed_follows(self, i: int) -> bool:
+        """Line ``i`` starts a feed: dated lines alternating with teasers."""
+        return i < len(self.dated) and self.dated[i] and any(self.dated[i + 1:i + 1 + _FEED_GAP])
+
     def is_listing(self, start: int, end: int) -> bool:
         """Teasers rather than prose: a run with several dated lines."""
         dated = sum(self.dated[start:end])
@@ -203,9 +210,24 @@ def _first_run(header: _Header, dump: _Dump) -> tuple[int, int] | None:
     return None
 
 
+class Body(NamedTuple):
+    """The body's ``[start, end)`` lines and, when a header was found, its title line."""
+
+    start: int
+    end: int
+    title: int | None = None
+
+
+def _title(header: _Header, headers: list[_Header], dump: _Dump) -> int:
+    """The header's title: of the title-like lines over the same meta line (the title,
+    a channel name, 播报文章 …), the longest."""
+    same = [h.title for h in headers if h.start == header.start]
+    return max(same, key=lambda i: len(dump.lines[i]))
+
+
 def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
-                recurring: Sequence[bool] | None = None) -> tuple[int, int]:
-    """The ``[start, end)`` lines of the article body; see the module docstring."""
+                recurring: Sequence[bool] | None = None) -> Body:
+    """The article body's lines and title; see the module docstring."""
     dump = _Dump.of(lines, matched, recurring)
     longest = find_body(dump.scores)
     listing = dump.is_listing(*longest)
@@ -223,11 +245,12 @@ def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
         body = _first_run(header, dump)
         near = set(starts[bisect_left(starts, header.start - _CLUSTER_LINES):
                           bisect_right(starts, header.start + _CLUSTER_LINES)])
-        if body is None or dump.is_listing(*body) or len(near) >= _CLUSTER_HEADERS:
-            continue  # no prose, or summaries in a listing
+        if (body is None or dump.is_listing(*body) or len(near) >= _CLUSTER_HEADERS
+                or dump.feed_follows(body[1])):
+            continue  # no prose, or summaries in a listing or a feed
         next_title = any(body[1] <= h.title < longest[0] for h in headers)
         if (longest[1] > body[0] and longest[0] < header.end and not next_title
                 and not dump.is_listing(body[1], longest[1])):
-            return body[0], max(body[1], longest[1])
-        return body
-    return longest
+            return Body(body[0], max(body[1], longest[1]), _title(header, headers, dump))
+        return Body(*body, _title(header, headers, dump))
+    return Body(*longest)

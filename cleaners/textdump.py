@@ -67,12 +67,12 @@ def clean_dump(text: str, url: str | None, rules: RuleSet,
     matched = [_matching_rule(line, rules) for line in lines]
     site_rule = template.rule if template is not None else None
     recurring = _template_marks(lines, matched, template, site_rule)
-    start, end = select_body(lines, matched, recurring)
+    start, end, title_at = select_body(lines, matched, recurring)
     dropped = [Removal(rule.name, line[:_SNIPPET_CHARS])
                for line, rule in zip(lines[start:end], matched[start:end], strict=True)
                if rule is not None and rule is site_rule]
     header, trailer = lines[:start], lines[end:]
-    title = _title(header, matched[:start])
+    title = lines[title_at] if title_at is not None else _title(header, matched[:start])
 
     fields = fields_in(reversed(header), rules)
     if "published" not in fields:  # a date split over header lines
