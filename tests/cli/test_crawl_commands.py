@@ -187,3 +187,23 @@ def test_progress_display_runs_off_a_terminal(setup: tuple[Path, Path]) -> None:
     out = _invoke("crawl", "--sources", str(sources), "--db", str(db), "--progress",
                   "--source", "demo-jyt")
     assert "crawl summary" in out and "demo-jyt" in out
+
+
+def test_crawl_learns_a_template_per_host(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt")
+    hosts = _invoke("templates", "--db", str(db)).splitlines()
+    assert len(hosts) == 1 and hosts[0].endswith("10 pages")
+    host = hosts[0].split("\t")[0]
+    shown = _invoke("templates", host, "--db", str(db))
+    assert f"template.{host}" in shown and "recurring lines" in shown
+    with Archive(db, lock=False) as archive:
+        removed = {r.rule for a in archive.articles(source_id="demo-jyt") for r in a.article.removed}
+    assert f"template.{host}" in removed
+
+
+def test_templates_names_an_unknown_host(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt")
+    result = _main("templates", "nowhere.example", "--db", str(db))
+    assert result.returncode == 2 and "nowhere.example: no template learned" in result.stderr
