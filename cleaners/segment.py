@@ -8,7 +8,8 @@ choice weighs the same evidence:
   来源 …); the body starts after it and runs to the first list heading;
 * sentence punctuation: a paragraph line counts its length only when it holds a
   sentence end, a long unpunctuated line (a headline) counts half, and a row of
-  blank-separated Chinese names (links) counts as a short line;
+  blank-separated Chinese names or a short bulleted line (links) counts as a short
+  line;
 * dated lines: a short line carrying a date or a relative time ("3 小时前") in a run
   marks a listing, and costs as much as a rule-matched line;
 * list items: one of three headers within a dozen lines is an item of a listing
@@ -39,11 +40,12 @@ __all__ = ["Body", "find_body", "line_scores", "select_body"]
 
 _PARAGRAPH_CHARS = 40
 _SENTENCE_CHARS = 15
-_SENTENCE_END = re.compile(r"[。；;।۔]|(?<=\w)[.!?][\"'”’)]?(?:\s|$)")
+_SENTENCE_END = re.compile(r"[。；;।۔]|(?<=[^\W\u4e00-\u9fff])[.!?][\"'”’)]?(?:\s|$)")
 _EXCLAIM = re.compile(r"[！？!?]")
 _CLAUSE = re.compile(r"[，,、]")
+_BULLETS = "·•●○■□▪▫◆◇►▶>»-*"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LINK_ROW_WORDS = 4
+_LINK_ROW_WORDS, _LINK_ROW_WORD_CHARS = 4, 12  # names of at most ~12 characters
 _TITLE_END = re.compile(r"[。！？；;，,：:]$")
 _RELATIVE_TIME = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|昨[天日]|前[天日]|刚刚|剛剛")
 _SHORT_COST = 20
@@ -61,6 +63,7 @@ _RECURRING_PROSE = 1
 _CLUSTER_LINES, _CLUSTER_HEADERS = 12, 3  # three headers this close make a listing
 _LISTING_DATED = 3  # dated lines in a run, and at least one line in ...
 _LISTING_DATED_SHARE = 10
+_PROSE_SHARE, _OUTWEIGH = 0.6, 3  # an article below a header's opening line
 _FEED_GAP = 3  # a feed: a dated line, a teaser or two, a dated line
 
 
@@ -77,8 +80,9 @@ def _is_dated(line: str) -> bool:
 
 
 def _is_sentence(line: str) -> bool:
-    """A line of prose. A short line ending in ！ or ？ alone is a headline."""
-    if len(line) < _SENTENCE_CHARS:
+    """A line of prose. A short line ending in ！ or ？ alone is a headline, a short
+    line behind a bullet (· 标题) a link."""
+    if len(line) < _SENTENCE_CHARS or (len(line) < _PARAGRAPH_CHARS and line[0] in _BULLETS):
         return False
     return bool(_SENTENCE_END.search(line) or (_EXCLAIM.search(line) and (
         _CLAUSE.search(line) or len(line) >= _PARAGRAPH_CHARS)))
@@ -88,7 +92,8 @@ def _is_link_row(line: str) -> bool:
     """Chinese names separated by blanks (a row of links), not a sentence."""
     words = line.split()
     chinese = sum(bool(_CJK.search(word)) for word in words)
-    return len(words) >= _LINK_ROW_WORDS and chinese * 10 >= 7 * len(words)
+    return (len(words) >= _LINK_ROW_WORDS and chinese * 10 >= 7 * len(words)
+            and len(line) <= _LINK_ROW_WORD_CHARS * len(words))
 
 
 def _score(line: str, rule: Rule | None, recurring: bool) -> int:
@@ -165,6 +170,16 @@ class _Dump:
     def feed_follows(self, i: int) -> bool:
         """Line ``i`` starts a feed: dated lines alternating with teasers."""
         return i < len(self.dated) and self.dated[i] and any(self.dated[i + 1:i + 1 + _FEED_GAP])
+
+    def outweighs(self, prose: tuple[int, int], body: tuple[int, int]) -> bool:
+        """Is ``prose`` (below ``body``, no other title between) the article's text
+        itself, ``body`` only a line above it? It must read as an article (mostly
+        sentences, no dated teasers) and weigh several times more."""
+        lines = self.lines[prose[0]:prose[1]]
+        sentences = sum(_is_sentence(line) for line in lines)
+        return (not self.is_listing(*prose) and sentences >= _PROSE_SHARE * len(lines)
+                and sum(self.scores[prose[0]:prose[1]])
+                >= _OUTWEIGH * sum(self.scores[body[0]:body[1]]))
 
     def is_listing(self, start: int, end: int) -> bool:
         """Teasers rather than prose: a run with several dated lines."""
@@ -252,5 +267,7 @@ def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
         if (longest[1] > body[0] and longest[0] < header.end and not next_title
                 and not dump.is_listing(body[1], longest[1])):
             return Body(body[0], max(body[1], longest[1]), _title(header, headers, dump))
+        if longest[0] >= body[1] and not next_title and dump.outweighs(longest, body):
+            return Body(*longest, _title(header, headers, dump))
         return Body(*body, _title(header, headers, dump))
     return Body(*longest)
