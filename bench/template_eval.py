@@ -10,7 +10,8 @@ Two scores, per gold set:
   learned from all pages of the host, then each page with gold is scored with and
   without it, as a dump and as HTML.
 
-``--timing`` adds the cost of learning and applying templates per page.
+``--timing`` adds the cost of learning and applying templates per page (also a
+``make bench`` section).
 """
 
 from __future__ import annotations
@@ -109,44 +110,33 @@ def report_dumps(pages: list[SitePage], out=sys.stdout) -> None:
         out.write("  " + _summary(source, scores) + "\n")
 
 
-def report_sites(pages: list[SitePage], out=sys.stdout, timing: bool = False) -> None:
+def report_sites(pages: list[SitePage], out=sys.stdout) -> None:
     """Per host with 3+ pages: dumps and HTML with and without the host's template."""
     groups: dict[str, list[SitePage]] = defaultdict(list)
     for page in pages:
         groups[page.site].append(page)
-    rows: dict[str, list[float]] = defaultdict(list)
-    learn_s = apply_s = plain_s = 0.0
-    learned = 0
-    out.write(f"\nSite templates ({len(groups)} hosts with {_MIN_SITE_PAGES}+ pages)\n")
+    rows: dict[tuple[str, str], list[float]] = defaultdict(list)
+    out.write(f"\nSite templates ({len(groups)} hosts with {_MIN_SITE_PAGES}+ pages; the "
+              "template is learned from all pages of the host)\n")
     for site, group in sorted(groups.items()):
         dumps = [p.dump for p in group]
-        started = time.perf_counter()
         text_template = SiteTemplate.learn(site, dumps)
         html_template = SiteTemplate.learn(site, [p.html for p in group])
-        learn_s += time.perf_counter() - started
-        learned += len(group)
         for page, dump in zip(group, dumps, strict=True):
             if page.gold is None:
                 continue
-            started = time.perf_counter()
-            plain = [clean_text(dump, page.url), clean_html(page.html, page.url)]
-            middle = time.perf_counter()
-            templated = [clean_text(dump, page.url, template=text_template),
-                         clean_html(page.html, page.url, template=html_template)]
-            plain_s += middle - started
-            apply_s += time.perf_counter() - middle
-            for key, article in zip(("dump", "html", "dump+template", "html+template"),
-                                    plain + templated, strict=True):
-                rows[key].append(ngram_score(article.text, page.gold).f1)
+            lang = "zh" if page.source == "magic-html" else "other"
+            articles = {"dump": clean_text(dump, page.url),
+                        "dump+template": clean_text(dump, page.url, template=text_template),
+                        "html": clean_html(page.html, page.url),
+                        "html+template": clean_html(page.html, page.url, template=html_template)}
+            for key, article in articles.items():
+                rows[(lang, key)].append(ngram_score(article.text, page.gold).f1)
         out.write(f"  {site}: {len(group)} pages, {sum(p.gold is not None for p in group)} "
                   f"with gold, {len(text_template.learned())} recurring lines\n")
-    for key in ("dump", "dump+template", "html", "html+template"):
-        out.write("  " + _summary(key, rows[key]) + "\n")
-    if timing and learned:
-        scored = len(rows["dump"]) or 1
-        out.write(f"  cost per page: learning (dump + HTML) {1000 * learn_s / learned:.1f} ms; "
-                  f"cleaning dump + HTML {1000 * plain_s / scored:.1f} ms without template, "
-                  f"{1000 * apply_s / scored:.1f} ms with\n")
+    for lang, key in sorted(rows, key=lambda k: (k[0] != "zh", k[1])):
+        label = "Chinese" if lang == "zh" else "non-Chinese"
+        out.write("  " + _summary(f"{label} {key}", rows[(lang, key)]) + "\n")
 
 
 def cost_section(root: Path) -> tuple[list[str], dict]:
@@ -189,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     report_dumps(pages)
     sites = {p.site for p in pages}
     counts = {s: sum(p.site == s for p in pages) for s in sites}
-    report_sites([p for p in pages if counts[p.site] >= _MIN_SITE_PAGES], timing=args.timing)
+    report_sites([p for p in pages if counts[p.site] >= _MIN_SITE_PAGES])
+    if args.timing:
+        print("\n".join(cost_section(root)[0]))
     return 0
 
 

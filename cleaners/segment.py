@@ -36,7 +36,7 @@ from typing import NamedTuple
 from .dates import find_dates
 from .rules import Rule
 
-__all__ = ["Body", "find_body", "line_scores", "select_body"]
+__all__ = ["Body", "find_body", "is_sentence", "line_scores", "select_body"]
 
 _PARAGRAPH_CHARS = 40
 _SENTENCE_CHARS = 15
@@ -79,7 +79,7 @@ def _is_dated(line: str) -> bool:
                                                   or find_dates(line))
 
 
-def _is_sentence(line: str) -> bool:
+def is_sentence(line: str) -> bool:
     """A line of prose. A short line ending in ！ or ？ alone is a headline, a short
     line behind a bullet (· 标题) a link."""
     if len(line) < _SENTENCE_CHARS or (len(line) < _PARAGRAPH_CHARS and line[0] in _BULLETS):
@@ -103,7 +103,7 @@ def _score(line: str, rule: Rule | None, recurring: bool) -> int:
         return -_END_COST if rule.name.startswith(_END_MARKERS) else -_RULE_COST
     if recurring:
         return _RECURRING_PROSE
-    if _is_sentence(line):
+    if is_sentence(line):
         return len(line)
     if len(line) >= _PARAGRAPH_CHARS and not _is_link_row(line):
         return len(line) // 2
@@ -164,7 +164,7 @@ class _Dump:
     def is_title(self, i: int) -> bool:
         line = self.lines[i]
         return (self.matched[i] is None and _TITLE_MIN <= len(line) <= _TITLE_MAX
-                and not _TITLE_END.search(line) and not _is_sentence(line)
+                and not _TITLE_END.search(line) and not is_sentence(line)
                 and not self.dated[i])
 
     def feed_follows(self, i: int) -> bool:
@@ -176,7 +176,7 @@ class _Dump:
         itself, ``body`` only a line above it? It must read as an article (mostly
         sentences, no dated teasers) and weigh several times more."""
         lines = self.lines[prose[0]:prose[1]]
-        sentences = sum(_is_sentence(line) for line in lines)
+        sentences = sum(is_sentence(line) for line in lines)
         return (not self.is_listing(*prose) and sentences >= _PROSE_SHARE * len(lines)
                 and sum(self.scores[prose[0]:prose[1]])
                 >= _OUTWEIGH * sum(self.scores[body[0]:body[1]]))
@@ -219,7 +219,7 @@ def _first_run(header: _Header, dump: _Dump) -> tuple[int, int] | None:
             j += 1
             if total > best:
                 best, end = total, j
-        if best >= _MIN_BODY_SCORE and any(_is_sentence(line) for line in dump.lines[i:end]):
+        if best >= _MIN_BODY_SCORE and any(is_sentence(line) for line in dump.lines[i:end]):
             return i, end
         i = j
     return None

@@ -13,7 +13,8 @@ Guards, so that an article's own text is never removed because it recurs:
   boilerplate; and it must recur on ``min_pages`` different pages;
 * a copy of a page already counted (most of its prose known: the same article
   under another URL, one slide of it) is not counted again;
-* prose is never removed: a line or block with sentence punctuation and few links
+* prose is never removed: a line or block of sentences (:func:`.segment.is_sentence`)
+  with few links
   (a copyright notice, a standing disclaimer, a column's introduction) only stops
   counting as body evidence. A standing column introduction that sits directly
   above each article's text therefore stays in the body: it is the article's
@@ -41,18 +42,17 @@ from .blocks import block_lines
 from .decode import decode_bytes
 from .prune import NOISE_TAGS, link_density, node_text
 from .rules import Rule, RuleSet
+from .segment import is_sentence
 
-__all__ = ["SiteTemplate", "is_prose"]
+__all__ = ["SiteTemplate"]
 
 _WS = re.compile(r"\s+")
 _NAME_CHARS = re.compile(r"[^a-z0-9.-]+")
-_SENTENCE = re.compile(r"[。；;！？!?]|(?<=\w)\.(?:\s|$)")
-_PROSE_CHARS = 15
 _PROSE_MAX_LINK_DENSITY = 0.3
 _BLOCK_TAGS = ("div, ul, ol, dl, table, p, li, dd, section, aside, header, footer, nav, "
                "form, h1, h2, h3, h4, h5, h6, span, td, center")
 _MAX_BLOCK_CHARS = 3000  # a block this long holds the page, not a widget
-_MAX_SINGLETONS = 50_000  # units seen once; dropped beyond this to bound memory
+_MAX_UNITS = 100_000  # beyond this, units seen on one page only are forgotten
 _SAMPLE_CHARS = 80
 _SNIPPET_CHARS = 200
 _COPY_SHARE = 0.8  # a page whose prose is this much known already is a copy
@@ -66,11 +66,6 @@ def _key(text: str) -> str:
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(_key(text).encode("utf-8"), digest_size=8).hexdigest()
-
-
-def is_prose(text: str) -> bool:
-    """A line or block of sentences (15 characters or more, with sentence punctuation)."""
-    return len(text) >= _PROSE_CHARS and bool(_SENTENCE.search(text))
 
 
 def _label(node: LexborNode) -> str:
@@ -178,14 +173,15 @@ class SiteTemplate:
         """A copy of a page already counted (the same article under a second URL, a
         slide of it): most of its prose is known. Counting it would make the
         article's own text recur."""
-        prose = {d: len(t) for d, t in digests.items() if is_prose(t)}
+        prose = {d: len(t) for d, t in digests.items() if is_sentence(t)}
         total = sum(prose.values())
         seen = sum(n for d, n in prose.items() if self.lines.get(d))
         return total >= _COPY_MIN_CHARS and seen >= _COPY_SHARE * total
 
     def _bound(self) -> None:
+        """Keep memory flat over long crawls: a unit seen once is forgotten first."""
         for counter in (self.lines, self.blocks):
-            if sum(1 for n in counter.values() if n == 1) > _MAX_SINGLETONS:
+            if len(counter) > _MAX_UNITS:
                 for key in [k for k, n in counter.items() if n == 1]:
                     del counter[key]
 
@@ -196,10 +192,6 @@ class SiteTemplate:
     def recurs_line(self, line: str) -> bool:
         """Does this text line recur on enough of the site's pages?"""
         return self._recurs(self.lines.get(_digest(line), 0))
-
-    def boilerplate_line(self, line: str) -> bool:
-        """A recurring line that is not prose: removable wherever it stands."""
-        return not is_prose(line) and self.recurs_line(line)
 
     def prune(self, tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
         """Remove the recurring non-prose blocks from a page's tree; the removals.
@@ -213,7 +205,7 @@ class SiteTemplate:
             if not self._recurs(self.blocks.get(key, 0)):
                 continue
             text = node_text(node)
-            if not (is_prose(text) and link_density(node, len(text)) < _PROSE_MAX_LINK_DENSITY
+            if not (is_sentence(text) and link_density(node, len(text)) < _PROSE_MAX_LINK_DENSITY
                     or any(r.search(text) for r in fields)):
                 matches.append(node)
         ids = {node.mem_id for node in matches}

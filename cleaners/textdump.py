@@ -15,8 +15,8 @@ from .dates import find_dates
 from .lang import detect_language
 from .lines import clean_lines, fields_in
 from .rules import Rule, RuleSet
-from .segment import select_body
-from .templates import SiteTemplate, is_prose
+from .segment import is_sentence, select_body
+from .templates import SiteTemplate
 
 __all__ = ["clean_dump"]
 
@@ -53,9 +53,9 @@ def _template_marks(lines: list[str], matched: list[Rule | None],
     recurring = []
     for i, line in enumerate(lines):
         recurs = matched[i] is None and template.recurs_line(line)
-        if recurs and not is_prose(line):
+        if recurs and not is_sentence(line):
             matched[i] = rule
-        recurring.append(recurs and is_prose(line))
+        recurring.append(recurs and is_sentence(line))
     return recurring
 
 
