@@ -46,6 +46,7 @@ _CLAUSE = re.compile(r"[，,、]")
 _BULLETS = "·•●○■□▪▫◆◇►▶>»-*"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LINK_ROW_WORDS, _LINK_ROW_WORD_CHARS = 4, 12  # names of at most ~12 characters
+_CRUMB = re.compile(r"\s[>»/]\s|>")  # 首页 > 新闻 > 正文
 _TITLE_END = re.compile(r"[。！？；;，,：:]$")
 _RELATIVE_TIME = re.compile(r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|昨[天日]|前[天日]|刚刚|剛剛")
 _SHORT_COST = 20
@@ -70,6 +71,7 @@ _FEED_GAP = 3  # a feed: a dated line, a teaser or two, a dated line
 @dataclass(frozen=True)
 class _Header:
     title: int  # index of the title line
+    meta: int  # its first meta line
     start: int  # first line after the meta lines
     end: int  # the window ends at the next list heading (exclusive)
 
@@ -165,7 +167,8 @@ class _Dump:
         line = self.lines[i]
         return (self.matched[i] is None and _TITLE_MIN <= len(line) <= _TITLE_MAX
                 and not _TITLE_END.search(line) and not is_sentence(line)
-                and not self.dated[i])
+                and not self.dated[i] and not _is_link_row(line)
+                and len(_CRUMB.findall(line)) < 2)
 
     def feed_follows(self, i: int) -> bool:
         """Line ``i`` starts a feed: dated lines alternating with teasers."""
@@ -200,7 +203,8 @@ def _headers(dump: _Dump) -> list[_Header]:
         start = meta[-1] + 1
         while start < count and dump.is_meta(start):
             start += 1
-        headers.append(_Header(i, start, dump.barrier[start] if start < count else count))
+        headers.append(_Header(i, meta[0], start,
+                               dump.barrier[start] if start < count else count))
     return headers
 
 
@@ -233,11 +237,12 @@ class Body(NamedTuple):
     title: int | None = None
 
 
-def _title(header: _Header, headers: list[_Header], dump: _Dump) -> int:
-    """The header's title: of the title-like lines over the same meta line (the title,
-    a channel name, 播报文章 …), the longest."""
-    same = [h.title for h in headers if h.start == header.start]
-    return max(same, key=lambda i: len(dump.lines[i]))
+def _title(header: _Header, dump: _Dump) -> int:
+    """The header's title: of the title-like lines just above its meta line (the
+    title, a channel name, 播报文章 …), the longest."""
+    above = [j for j in range(max(header.meta - _HEADER_REACH, 0), header.meta)
+             if dump.is_title(j)]
+    return max(above, key=lambda j: len(dump.lines[j]))
 
 
 def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
@@ -266,8 +271,8 @@ def select_body(lines: Sequence[str], matched: Sequence[Rule | None],
         next_title = any(body[1] <= h.title < longest[0] for h in headers)
         if (longest[1] > body[0] and longest[0] < header.end and not next_title
                 and not dump.is_listing(body[1], longest[1])):
-            return Body(body[0], max(body[1], longest[1]), _title(header, headers, dump))
+            return Body(body[0], max(body[1], longest[1]), _title(header, dump))
         if longest[0] >= body[1] and not next_title and dump.outweighs(longest, body):
-            return Body(*longest, _title(header, headers, dump))
-        return Body(*body, _title(header, headers, dump))
+            return Body(*longest, _title(header, dump))
+        return Body(*body, _title(header, dump))
     return Body(*longest)
