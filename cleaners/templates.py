@@ -216,6 +216,13 @@ class SiteTemplate:
             node.decompose()
         return removed
 
+    def compact(self) -> SiteTemplate:
+        """A copy holding only what recurs: all that cleaning needs, small enough to
+        hand to a worker process with every page."""
+        return SiteTemplate(self.site, self.min_pages, self.min_share, self.pages,
+                            Counter({k: n for k, n in self.lines.items() if self._recurs(n)}),
+                            Counter({k: n for k, n in self.blocks.items() if self._recurs(n)}))
+
     def learned(self) -> list[tuple[int, str]]:
         """The recurring lines (page count, text), most frequent first."""
         rows = [(n, self.samples.get(d, d)) for d, n in self.lines.items() if self._recurs(n)]

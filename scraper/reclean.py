@@ -13,8 +13,7 @@ from urllib.parse import urlsplit
 
 from cleaners import Article, CleanerError, RuleSet, SiteTemplate, clean_html, default_rules
 
-from .crawl import source_rules
-from .sources import Source
+from .sources import Source, source_rules
 from .store import Archive, StoredResponse
 
 __all__ = ["reclean"]
