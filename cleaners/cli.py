@@ -10,10 +10,12 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
 from rich.progress import Progress
+from selectolax.lexbor import LexborHTMLParser
 
 from .api import clean_html, clean_text
 from .article import Article
@@ -61,24 +63,44 @@ def _read(path: Path | None) -> bytes:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
 
 
-def site_of(path: Path | None, site: str) -> str:
-    """The group an input's template is learned in: ``site``, or its folder."""
-    return str(path.parent) if site == "folder" and path is not None else site
+def _page_host(data: bytes) -> str | None:
+    """The host of the URL a saved page names for itself (canonical link, og:url)."""
+    tree = LexborHTMLParser(data.decode("utf-8", errors="replace"))
+    for selector, attribute in (('link[rel="canonical"]', "href"),
+                                ('meta[property="og:url"]', "content")):
+        node = tree.css_first(selector)
+        host = urlsplit(node.attributes.get(attribute) or "").hostname if node else None
+        if host:
+            return host
+    return None
+
+
+def site_of(path: Path, data: bytes, kind: str, site: str) -> str:
+    """The group an input's template is learned in: ``site`` itself; or, for
+    ``folder``, the input's folder; for ``host``, the host of the URL an HTML page
+    names for itself, else its folder."""
+    if site == "host" and kind == "html":
+        return _page_host(data) or str(path.parent)
+    return str(path.parent) if site in ("folder", "host") else site
 
 
 def learn_templates(inputs: list[Path | None], site: str) -> dict[str, SiteTemplate]:
-    """One template per group of inputs; unreadable inputs are left to the clean pass."""
+    """Each input's template (by path), one per group of inputs; an unreadable input
+    is left to the clean pass, which reports it."""
+    groups: dict[str, SiteTemplate] = {}
     templates: dict[str, SiteTemplate] = {}
     for path in inputs:
         if path is None:
             continue
-        key = site_of(path, site)
         try:
             data = _read(path)
-            templates.setdefault(key, SiteTemplate(key)).add(
-                data if _kind(path, None, data) == "html" else data.decode("utf-8-sig"))
+            kind = _kind(path, None, data)
+            key = site_of(path, data, kind, site)
+            template = groups.setdefault(key, SiteTemplate(Path(key).name or key))
+            template.add(data if kind == "html" else data.decode("utf-8-sig"))
         except (CleanerError, UnicodeDecodeError):
             continue
+        templates[str(path)] = template
     return templates
 
 
@@ -99,11 +121,11 @@ def clean_one(path: Path | None, *, url: str | None, rules: RuleSet,
 
 
 def _clean_task(path: Path | None, *, url: str | None, rules: RuleSet, forced: str | None,
-                site: str | None = None, templates: dict[str, SiteTemplate] | None = None,
+                templates: dict[str, SiteTemplate] | None = None,
                 ) -> tuple[str, Article | None, str | None]:
     """One input -> (name, article, error message); runs in worker processes too."""
     name = str(path) if path is not None else "-"
-    template = (templates or {}).get(site_of(path, site)) if site else None
+    template = (templates or {}).get(str(path))
     try:
         return name, clean_one(path, url=url, rules=rules, forced=forced,
                                template=template), None
@@ -162,8 +184,9 @@ class _Writer:
               help="Treat every input as HTML or as a text dump, whatever its suffix.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes; 0 uses every core.")
-@click.option("--site", help="Learn the site's recurring boilerplate from the inputs and "
-              "remove it: NAME treats every input as one site, 'folder' each folder.")
+@click.option("--site", help="Learn each site's recurring boilerplate from the inputs and "
+              "remove it: NAME treats every input as one site, 'folder' each folder, "
+              "'host' the pages naming one host (canonical link, og:url).")
 def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str, ...],
                   fmt: str, output: str, forced: str | None, jobs: int,
                   site: str | None) -> None:
@@ -176,8 +199,7 @@ def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str
     rules = load_rules(*rule_files)  # a broken rules file stops the run before any input
     inputs = list(iter_inputs(paths))
     templates = learn_templates(inputs, site) if site else None
-    task = partial(_clean_task, url=url, rules=rules, forced=forced, site=site,
-                   templates=templates)
+    task = partial(_clean_task, url=url, rules=rules, forced=forced, templates=templates)
     failures = 0
     with (click.open_file(output, "w", encoding="utf-8") as out,
           Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS,

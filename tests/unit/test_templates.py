@@ -78,3 +78,21 @@ def test_a_copy_of_a_page_does_not_make_its_article_recur() -> None:
     template = SiteTemplate.learn("example-news", [first, first, DUMPS[1].read_text("utf-8")])
     assert template.pages == 2
     assert clean_text(first, template=template).text == clean_text(first).text
+
+
+def _records(*args: str) -> list[dict]:
+    result = CliRunner().invoke(cli, ["clean", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def test_clean_groups_by_the_host_a_page_names_or_by_folder() -> None:
+    gov = FIXTURES / "sites" / "example-gov"
+    plain = _records(str(gov))
+    by_host = _records(str(gov), "--site", "host")
+    assert [r["text"] for r in by_host] == [r["text"] for r in plain]
+    assert all("template.www.example-county.gov.cn" in {x["rule"] for x in r["removed"]}
+               for r in by_host)
+    by_folder = _records(str(FIXTURES / "sites"), "--site", "folder")
+    names = {x["rule"] for r in by_folder for x in r["removed"] if x["rule"].startswith("template")}
+    assert names == {"template.example-gov", "template.example-news"}
