@@ -15,14 +15,18 @@ choice weighs the same evidence:
 * list items: one of three headers within a dozen lines is an item of a listing
   of summaries, and a run followed by dated lines alternating with teasers is an
   item of a feed, not an article;
+* end markers: 责任编辑, 上一篇 and the footer close an article; crossing one costs
+  more than a long paragraph brings;
 * the next header: an article ends where the next article's title starts.
 
 The largest segment (Kadane's maximum-sum run over the line scores) is the first
-guess. A header above it whose window holds sentences wins over it: merged with it
-when the two overlap, alone when they do not (a short article under its title,
-with a longer feed below). A header below it wins only when the largest segment
-reads as a listing (dated lines). Without a usable header the largest
-segment is the body.
+guess. A header above it whose first run of prose holds a sentence wins over it:
+merged with it when the two overlap, alone when they do not (a short article under
+its title, with a longer feed below), unless the segment below reads as the
+article itself (mostly sentences, several times the weight, no title between). A
+header below it wins only when the largest segment reads as a listing. Without a
+usable header the largest segment is the body. The header's title (the longest
+title-like line over its meta line) names the article.
 """
 
 from __future__ import annotations
