@@ -28,6 +28,7 @@ test: install browser
 
 eval: install
 	$(PY) -m bench.eval
+	$(PY) -m bench.template_eval
 
 lint: install
 	$(VENV)/bin/ruff check cleaners scraper bench tests

@@ -1,7 +1,8 @@
 """Why each block of a page went: the page's blocks in reading order, each with the
 rule that removed it, and the element chosen as the body.
 
-Read-only: it runs the cleaner's own stages (``prune_tree``, ``locate_content``) on
+Read-only: it runs the cleaner's own stages (``prune_tree``, a site template's
+``prune``, ``locate_content``) on
 a fresh tree and compares the tree before and after, so it explains what
 ``clean_html`` does without changing it. A pruned element is tied to its rule by
 the text the removal recorded, the same text ``Article.removed`` holds; line-level
@@ -25,6 +26,7 @@ from .decode import decode_bytes
 from .locate import locate_content
 from .prune import _SNIPPET_CHARS, NOISE_TAGS, prune_tree
 from .rules import resolve_rules
+from .templates import SiteTemplate
 
 __all__ = ["Block", "Trace", "trace_html"]
 
@@ -185,10 +187,11 @@ def _blocks(lines: list[tuple[str, str | None, bool]], line_removals: list[tuple
 
 
 def trace_html(html: bytes | str, url: str | None = None, *,
-               headers: Mapping[str, str] | None = None, rules: Rules = None) -> Trace:
+               headers: Mapping[str, str] | None = None, rules: Rules = None,
+               template: SiteTemplate | None = None) -> Trace:
     """Clean ``html`` as :func:`clean_html` does and explain every block's fate."""
     ruleset = resolve_rules(rules)
-    article = clean_html(html, url, headers=headers, rules=ruleset)
+    article = clean_html(html, url, headers=headers, rules=ruleset, template=template)
     if isinstance(html, bytes):
         html = decode_bytes(html, headers, source=url or "<bytes>")[0]
     tree = LexborHTMLParser(html)
@@ -197,6 +200,8 @@ def trace_html(html: bytes | str, url: str | None = None, *,
     tree.strip_tags(NOISE_TAGS)
     pieces = _pieces(tree.body)
     pruned = prune_tree(tree, ruleset)
+    if template is not None:
+        pruned += template.prune(tree, ruleset)
     survivors = {n.mem_id for n in tree.body.traverse(include_text=False)}
     survivors.add(tree.body.mem_id)
     _assign(pieces, _spans(pieces, survivors), [(r.rule, r.text) for r in pruned])

@@ -83,6 +83,11 @@ _TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
     "articles_fts": ("Search index", "Full-text index (FTS5, trigram) over titles and texts; "
                      "query with MATCH for three characters or more.", {
         "title": "Article title", "text": "Cleaned text"}),
+    "templates": ("Site templates", "What recurs on each host's pages, learned as the crawl "
+                  "goes; cleaning removes it (rules template.<host>).", {
+        "host": "Host name", "pages": "Pages it was learned from",
+        "data": "The template as JSON (recurring lines and blocks, with sample texts)",
+        "updated_at": "When it was last updated"}),
     "migrations": ("Schema migrations", "Migrations applied to this archive.", {
         "name": "Migration name", "applied_at": "When it was applied"}),
 }

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from cleaners import Article, RuleSet
+from cleaners import Article, RuleSet, SiteTemplate
 from cleaners.trace import Trace, trace_html
 
 from .errors import ScraperError
@@ -38,6 +39,7 @@ class Target:
     headers: dict[str, str]
     label: str
     source_id: str | None = None  # the archive's source, whose rules apply
+    template: SiteTemplate | None = None  # the host's template learned by the crawl
 
 
 async def _fetch(url: str, settings: Settings) -> FetchResult:
@@ -46,11 +48,20 @@ async def _fetch(url: str, settings: Settings) -> FetchResult:
                                     settings.delay_s)
 
 
+def _template(db: str | Path, url: str) -> SiteTemplate | None:
+    """The site template the archive learned for the URL's host, if any."""
+    if not Path(db).is_file():
+        return None
+    with Archive(db, readonly=True) as archive:
+        return archive.template(urlsplit(url).hostname or "")
+
+
 def load_target(target: str, *, db: str | Path, settings: Settings | None = None) -> Target:
     """A page path, an ``http(s)://`` URL or an archive id (digits) -> its raw page."""
     if target.startswith(("http://", "https://")):
         result = asyncio.run(_fetch(target, settings or Settings()))
-        return Target(result.body, result.final_url, result.headers, result.final_url)
+        return Target(result.body, result.final_url, result.headers, result.final_url,
+                      template=_template(db, result.final_url))
     path = Path(target)
     if path.is_file():
         return Target(path.read_bytes(), None, {}, str(path))
@@ -60,7 +71,8 @@ def load_target(target: str, *, db: str | Path, settings: Settings | None = None
         with Archive(db, readonly=True) as archive:
             response = archive.response_of(int(target))
         return Target(response.body, response.final_url, response.headers,
-                      f"article {target}: {response.final_url}", response.source_id)
+                      f"article {target}: {response.final_url}", response.source_id,
+                      _template(db, response.final_url))
     raise ScraperError(f"{target}: neither a file, an http(s) URL nor an archive id")
 
 
@@ -140,5 +152,6 @@ def explain_html(trace: Trace, *, label: str) -> str:
 
 def explain_target(target: Target, *, rules: RuleSet | None = None) -> str:
     """Clean ``target`` and render its explain page."""
-    trace = trace_html(target.body, target.url, headers=target.headers, rules=rules)
+    trace = trace_html(target.body, target.url, headers=target.headers, rules=rules,
+                       template=target.template)
     return explain_html(trace, label=target.label)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cleaners import CleanerError, RuleSet
 
@@ -235,7 +236,8 @@ def write_report(archive: Archive, out_dir: str | Path, *, run_id: int | None = 
 def _explain(archive: Archive, stored: StoredArticle, rules: RuleSet | None) -> str:
     response = archive.response_of(stored.id)
     target = Target(response.body, response.final_url, response.headers,
-                    f"article {stored.id}: {response.final_url}", stored.source_id)
+                    f"article {stored.id}: {response.final_url}", stored.source_id,
+                    archive.template(urlsplit(response.final_url).hostname or ""))
     try:
         return explain_target(target, rules=rules)
     except CleanerError as exc:  # one page that no longer cleans must not end the report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import clean_html
+from cleaners import SiteTemplate, clean_html
 from cleaners.trace import trace_html
 from tests.conftest import FIXTURES
 
@@ -45,3 +45,13 @@ def test_a_block_nested_in_a_later_removal_keeps_its_own_rule() -> None:
     rules = {b.text: b.rule for b in trace.blocks}
     assert rules["当前位置：首页 > 新闻动态 > 工作动态"] == "nav.breadcrumb"
     assert trace.body_how == "content.trs"
+
+
+def test_a_site_template_removes_what_recurs_and_says_so() -> None:
+    pages = sorted((FIXTURES / "sites" / "example-gov").glob("*.html"))
+    template = SiteTemplate.learn("example-gov", [p.read_bytes() for p in pages])
+    trace = trace_html(pages[0].read_bytes(), template=template)
+    assert trace.article == clean_html(pages[0].read_bytes(), template=template)
+    by_template = [b for b in trace.blocks if b.rule == template.rule.name]
+    assert by_template and not any(b.in_body for b in by_template)
+    assert {r.rule for r in trace.article.removed} == {r for b in trace.blocks for r in b.rules}
