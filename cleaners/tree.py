@@ -1,0 +1,77 @@
+"""Text lengths, short texts and linked characters of every element, in one walk.
+
+``node.text()`` walks the element's whole subtree, so asking it of every block of a
+page costs the sum of all subtree sizes: quadratic in the nesting depth, and a page
+of 100,000 nested ``<div>``s never finishes. :class:`TextIndex` computes the same
+figures bottom-up in one walk of the tree: what :func:`node_text` would return
+(kept only for texts short enough to be screened), its length, and the characters
+inside links that :func:`link_density` counts.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborNode
+
+__all__ = ["TextIndex"]
+
+
+class TextIndex:
+    """Per element under ``root`` (``root`` included), by ``mem_id``: ``length`` of
+    its ``node_text``, the ``text`` itself when at most ``keep_chars`` long, and
+    ``linked`` characters (stripped text of the ``<a>`` elements in it, itself
+    included). Valid until the tree changes."""
+
+    def __init__(self, root: LexborNode, keep_chars: int) -> None:
+        self._keep = keep_chars
+        self.lengths: dict[int, int] = {}
+        self.texts: dict[int, str] = {}
+        self.linked: dict[int, int] = {}
+        self._pieces: dict[int, int] = {}
+        self._walk(root)
+
+    def _walk(self, root: LexborNode) -> None:
+        # Iterative post-order: (node, its children's (text or None, length, pieces,
+        # linked)) on a stack, so any depth fits.
+        stack: list[tuple[LexborNode, list[tuple[str | None, int, int, int]]]] = [(root, [])]
+        child = root.child
+        while stack:
+            if child is not None:
+                if child.tag == "-text":
+                    content = child.text_content
+                    if content is not None:
+                        piece = content.strip()
+                        stack[-1][1].append((piece if len(piece) <= self._keep else None,
+                                             len(piece), 1, 0))
+                    child = child.next
+                elif child.tag.startswith("-"):  # comments and the like hold no text
+                    child = child.next
+                else:
+                    stack.append((child, []))
+                    child = child.child
+                continue
+            node, parts = stack.pop()
+            entry = self._finish(node, parts)
+            if stack:
+                stack[-1][1].append(entry)
+                child = node.next
+
+    def _finish(self, node: LexborNode,
+                parts: list[tuple[str | None, int, int, int]]) -> tuple[str | None, int, int, int]:
+        pieces = sum(p[2] for p in parts)
+        joined = [p for p in parts if p[2]]  # each child's text, or a text node's
+        length = sum(p[1] for p in joined) + max(len(joined) - 1, 0)
+        linked = sum(p[3] for p in parts)
+        if node.tag == "a":
+            linked += length - max(pieces - 1, 0)  # a.text(strip=True) has no separators
+        text = None
+        if length <= self._keep:
+            text = " ".join(p[0] or "" for p in joined)
+            self.texts[node.mem_id] = text
+        self.lengths[node.mem_id] = length
+        self.linked[node.mem_id] = linked
+        return text, length, pieces, linked
+
+    def link_density(self, node: LexborNode) -> float:
+        """Share of the node's visible characters that sit inside links."""
+        total = self.lengths.get(node.mem_id, 0)
+        return min(self.linked.get(node.mem_id, 0) / total, 1.0) if total else 0.0
