@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .article import Article
 from .blocks import block_lines
 from .decode import decode_bytes
+from .errors import typed_failures
 from .extract import extract_lines
 from .lang import detect_language
 from .lines import clean_lines
@@ -18,6 +19,7 @@ from .metadata import fields_from_lines, meta_fields, split_title, window
 from .prune import node_text, prune_tree
 from .rules import RuleSet, resolve_rules
 from .textdump import clean_dump
+from .tree import parse_html
 
 __all__ = ["clean_html", "clean_text"]
 
@@ -45,6 +47,7 @@ def _merge(*sources: Mapping[str, object]) -> dict[str, object]:
     return merged
 
 
+@typed_failures
 def clean_html(html: bytes | str, url: str | None = None, *,
                headers: Mapping[str, str] | None = None, rules: Rules = None) -> Article:
     """Clean one HTML page into an :class:`Article`.
@@ -60,7 +63,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         html, encoding = decode_bytes(html, headers, source=url or "<bytes>")
     elif not isinstance(html, str):
         raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, url or "<string>")
     meta = meta_fields(tree)
     title_node = tree.css_first("title")
     page_title = node_text(title_node) if title_node is not None else ""
@@ -93,6 +96,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     )
 
 
+@typed_failures
 def clean_text(text: str, url: str | None = None, *, rules: Rules = None) -> Article:
     """Clean a text dump of a page (one block per line, boilerplate around the article)."""
     if not isinstance(text, str):

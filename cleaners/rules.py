@@ -125,29 +125,26 @@ class Screen:
                     or (self.floating is not None and self.floating.search(text)))
 
 
-@dataclass(frozen=True)
 class Screens:
-    """The screens of one rule kind by text length: a text is screened only against
+    """The screens of some rules by text length: a text is screened only against
     the rules whose ``max_chars`` admit it, so a long line never meets a pattern
-    meant for short ones. One tier per distinct ``max_chars``, each holding every
-    rule that admits texts up to that length."""
+    meant for short ones. One tier per distinct ``max_chars``, holding every rule
+    that admits texts up to that length; a tier is compiled when first needed."""
 
-    limits: tuple[int, ...]
-    tiers: tuple[Screen | None, ...]
-
-    @classmethod
-    def of(cls, rules: Iterable[Rule]) -> Screens:
-        rules = [r for r in rules if r.patterns]
-        limits = tuple(sorted({r.max_chars for r in rules}))
-        return cls(limits, tuple(Screen.of(r for r in rules if r.max_chars >= limit)
-                                 for limit in limits))
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self._rules = [r for r in rules if r.patterns]
+        self.limits = sorted({r.max_chars for r in self._rules})
+        self._tiers: dict[int, Screen | None] = {}
 
     def search(self, text: str) -> bool:
         """Whether some rule that admits ``text``'s length could match it."""
         tier = bisect_left(self.limits, len(text))
         if tier == len(self.limits):
             return False
-        screen = self.tiers[tier]
+        if tier not in self._tiers:
+            limit = self.limits[tier]
+            self._tiers[tier] = Screen.of(r for r in self._rules if r.max_chars >= limit)
+        screen = self._tiers[tier]
         return screen is not None and screen.search(text)
 
 
@@ -158,7 +155,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     _kinds: dict[str, tuple[Rule, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
-    _screens: dict[str, Screens] = field(
+    _screens: dict[tuple[str, ...], Screens] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
@@ -166,11 +163,11 @@ class RuleSet:
             self._kinds[kind] = tuple(r for r in self.rules if r.kind == kind)
         return self._kinds[kind]
 
-    def screen(self, kind: str) -> Screens:
-        """A quick test for "could some pattern of ``kind`` match?" (see Screens)."""
-        if kind not in self._screens:
-            self._screens[kind] = Screens.of(self.of_kind(kind))
-        return self._screens[kind]
+    def screen(self, *kinds: str) -> Screens:
+        """A quick test for "could some pattern of these kinds match?" (see Screens)."""
+        if kinds not in self._screens:
+            self._screens[kinds] = Screens(r for r in self.rules if r.kind in kinds)
+        return self._screens[kinds]
 
     def first_match(self, kind: str, text: str) -> Rule | None:
         """The first rule of ``kind`` that admits ``text``'s length and matches it."""

@@ -14,7 +14,7 @@ import re
 from .article import Article, Removal
 from .dates import find_dates
 from .lang import detect_language
-from .lines import clean_lines, fields_in
+from .lines import LINE_KINDS, clean_lines, fields_in
 from .rules import Rule, RuleSet
 
 __all__ = ["clean_dump", "find_body"]
@@ -31,10 +31,12 @@ _SNIPPET_CHARS = 200
 
 
 def _matching_rule(line: str, rules: RuleSet) -> Rule | None:
-    for kind in ("drop-list", "field", "drop"):
-        for rule in rules.of_kind(kind):
-            if rule.patterns and len(line) <= rule.max_chars and rule.search(line):
-                return rule
+    if not rules.screen(*LINE_KINDS).search(line):
+        return None
+    for kind in LINE_KINDS:
+        rule = rules.first_match(kind, line)
+        if rule is not None:
+            return rule
     return None
 
 
@@ -75,7 +77,11 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
     """Clean a text dump; see the module docstring."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
-    matched = [_matching_rule(line, rules) for line in lines]
+    verdicts: dict[str, Rule | None] = {}  # dumps repeat lines; each is matched once
+    for line in lines:
+        if line not in verdicts:
+            verdicts[line] = _matching_rule(line, rules)
+    matched = [verdicts[line] for line in lines]
     start, end = find_body([_line_score(line, rule) for line, rule in zip(lines, matched,
                                                                            strict=True)])
     header, trailer = lines[:start], lines[end:]
