@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .article import Removal
 from .rules import Rule, RuleSet
-from .tree import TextIndex
+from .tree import TextIndex, link_density, node_text
 
 __all__ = ["BLOCK_TAGS", "link_density", "node_text", "prune_tree"]
 
@@ -27,19 +27,6 @@ _LIST_MIN_LINK_DENSITY = 0.5
 _LIST_MAX_UNLINKED_CHARS = 300
 _SNIPPET_CHARS = 200
 _MAX_SELECTED_SHARE = 0.6
-
-
-def node_text(node: LexborNode) -> str:
-    return node.text(deep=True, separator=" ", strip=True)
-
-
-def link_density(node: LexborNode, text_len: int | None = None) -> float:
-    """Share of the node's visible characters that sit inside links."""
-    total = text_len if text_len is not None else len(node_text(node))
-    if not total:
-        return 0.0
-    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
-    return min(linked / total, 1.0)
 
 
 def _record(removed: list[Removal], rule: Rule, node: LexborNode) -> None:

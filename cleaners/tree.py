@@ -16,11 +16,25 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .errors import ExtractionError
 
-__all__ = ["MAX_NESTING", "TextIndex", "nesting_depth", "parse_html"]
+__all__ = ["MAX_NESTING", "TextIndex", "link_density", "nesting_depth", "node_text",
+           "parse_html"]
 
 #: Deepest element nesting parsed. Real pages stay under about 700 (script text
 #: included); the parser's time grows with the square of the depth beyond.
 MAX_NESTING = 3000
+
+
+def node_text(node: LexborNode) -> str:
+    return node.text(deep=True, separator=" ", strip=True)
+
+
+def link_density(node: LexborNode, text_len: int | None = None) -> float:
+    """Share of the node's visible characters that sit inside links."""
+    total = text_len if text_len is not None else len(node_text(node))
+    if not total:
+        return 0.0
+    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    return min(linked / total, 1.0)
 
 
 class TextIndex:
@@ -80,9 +94,11 @@ class TextIndex:
         return text, length, pieces, linked
 
     def link_density(self, node: LexborNode) -> float:
-        """Share of the node's visible characters that sit inside links."""
-        total = self.lengths.get(node.mem_id, 0)
-        return min(self.linked.get(node.mem_id, 0) / total, 1.0) if total else 0.0
+        """:func:`link_density` of ``node``, read from the index when it is in it."""
+        if node.mem_id not in self.lengths:
+            return link_density(node)
+        total = self.lengths[node.mem_id]
+        return min(self.linked[node.mem_id] / total, 1.0) if total else 0.0
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
