@@ -1,6 +1,9 @@
 """Re-run the cleaners over the raw responses in the archive, so better rules
 improve what was crawled before, and responses kept raw (``clean_pages = false``)
-become articles. Only the versions whose output changes are written."""
+become articles. Only the versions whose output changes are written.
+
+Each page is cleaned in a worker under a time limit: a page that fails or runs over
+it is logged with its reason and counted, and its batch is still written."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import logging
 from collections import Counter
 from collections.abc import Mapping
 
-from cleaners import Article, CleanerError, RuleSet, clean_html, default_rules
+from cleaners import Article, CleanerError, RuleSet, default_rules
+from cleaners.isolation import DEFAULT_TIME_LIMIT_S, Document, IsolatedCleaner
 
 from .crawl import source_rules
 from .sources import Source
@@ -21,10 +25,11 @@ _BATCH = 200
 
 
 class _Cleaner:
-    """clean_html with each source's rules, built once per source."""
+    """The isolated cleaner with each source's rules, built once per source."""
 
-    def __init__(self, sources: Mapping[str, Source], base: RuleSet) -> None:
-        self._sources, self._base = sources, base
+    def __init__(self, sources: Mapping[str, Source], base: RuleSet,
+                 pool: IsolatedCleaner) -> None:
+        self._sources, self._base, self._pool = sources, base, pool
         self._rules: dict[str, RuleSet] = {}
 
     def __call__(self, response: StoredResponse) -> Article | None:
@@ -32,23 +37,30 @@ class _Cleaner:
         if sid not in self._rules:
             source = self._sources.get(sid)
             self._rules[sid] = source_rules(source, self._base) if source else self._base
+        document = Document(response.body, url=response.final_url,
+                            headers=dict(response.headers), name=response.url)
         try:
-            return clean_html(response.body, response.final_url, headers=response.headers,
-                              rules=self._rules[sid])
+            return self._pool.clean(document, rules=self._rules[sid])
         except CleanerError as exc:
-            log.warning("%s", exc)
+            log.warning("reclean failed: %s", exc)
             return None
 
 
 def reclean(archive: Archive, sources: Mapping[str, Source], *, rules: RuleSet | None = None,
-            source_id: str | None = None) -> Counter[str]:
+            source_id: str | None = None,
+            time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> Counter[str]:
     """Clean every stored version again, and every response kept raw.
 
     Returns counts ``checked``, ``updated`` (versions rewritten), ``cleaned`` (raw
-    responses that became articles) and ``failed``. A source no longer in ``sources``
-    is cleaned with ``rules`` alone.
+    responses that became articles) and ``failed`` (pages that could not be cleaned
+    within ``time_limit_s`` seconds or at all; each is logged with its reason). A
+    source no longer in ``sources`` is cleaned with ``rules`` alone.
     """
-    clean = _Cleaner(sources, rules or default_rules())
+    with IsolatedCleaner(time_limit_s=time_limit_s, rules=rules) as pool:
+        return _reclean(archive, _Cleaner(sources, rules or default_rules(), pool), source_id)
+
+
+def _reclean(archive: Archive, clean: _Cleaner, source_id: str | None) -> Counter[str]:
     counts: Counter[str] = Counter({"checked": 0, "updated": 0, "cleaned": 0, "failed": 0})
     ids = archive.article_ids(source_id=source_id)
     for start in range(0, len(ids), _BATCH):
