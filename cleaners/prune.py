@@ -59,12 +59,9 @@ def _outermost(matches: list[tuple[LexborNode, Rule]]) -> list[tuple[LexborNode,
 
 def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
                    removed: list[Removal]) -> None:
-    if tree.body is None:
-        return
-    index = TextIndex(tree.body, 0)
     matches: list[tuple[LexborNode, Rule]] = []
     seen: set[int] = set()
-    page_chars = index.lengths[tree.body.mem_id]
+    page_chars = len(node_text(tree.body)) if tree.body is not None else 0
     for rule in rules:
         for selector in rule.selectors:
             for node in tree.css(selector):
@@ -72,10 +69,7 @@ def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
                     continue
                 seen.add(node.mem_id)
                 # A selector matching a wrapper of most of the page has misfired.
-                chars = index.lengths.get(node.mem_id)
-                if chars is None:  # outside the body
-                    chars = len(node_text(node))
-                if chars <= _MAX_SELECTED_SHARE * page_chars:
+                if len(node_text(node)) <= _MAX_SELECTED_SHARE * page_chars:
                     matches.append((node, rule))
     for node, rule in _outermost(matches):
         _record(removed, rule, node)

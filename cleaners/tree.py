@@ -41,57 +41,69 @@ class TextIndex:
     """Per element under ``root`` (``root`` included), by ``mem_id``: ``length`` of
     its ``node_text``, the ``text`` itself when at most ``keep_chars`` long, and
     ``linked`` characters (stripped text of the ``<a>`` elements in it, itself
-    included). Valid until the tree changes."""
+    included). Valid until the tree changes.
+
+    ``node_text`` joins the stripped text nodes with spaces, so an element's length
+    is the sum of its stripped text lengths plus one less than their count: both
+    sums add up from the children."""
 
     def __init__(self, root: LexborNode, keep_chars: int) -> None:
-        self._keep = keep_chars
         self.lengths: dict[int, int] = {}
         self.texts: dict[int, str] = {}
         self.linked: dict[int, int] = {}
-        self._pieces: dict[int, int] = {}
-        self._walk(root)
+        self._walk(root, keep_chars)
 
-    def _walk(self, root: LexborNode) -> None:
-        # Iterative post-order: (node, its children's (text or None, length, pieces,
-        # linked)) on a stack, so any depth fits.
-        stack: list[tuple[LexborNode, list[tuple[str | None, int, int, int]]]] = [(root, [])]
+    def _walk(self, root: LexborNode, keep: int) -> None:
+        # Iterative post-order, so any depth fits. Each open element carries
+        # [node, its children's texts (None once too long), stripped chars, text
+        # nodes, linked chars].
+        lengths, texts, linked_of = self.lengths, self.texts, self.linked
+        stack: list[list] = [[root, [], 0, 0, 0]]
         child = root.child
         while stack:
             if child is not None:
-                if child.tag == "-text":
+                tag = child.tag
+                if tag == "-text":
                     content = child.text_content
                     if content is not None:
                         piece = content.strip()
-                        stack[-1][1].append((piece if len(piece) <= self._keep else None,
-                                             len(piece), 1, 0))
+                        top = stack[-1]
+                        top[2] += len(piece)
+                        top[3] += 1
+                        if top[1] is not None:
+                            if top[2] + top[3] - 1 <= keep:
+                                top[1].append(piece)
+                            else:
+                                top[1] = None
                     child = child.next
-                elif child.tag.startswith("-"):  # comments and the like hold no text
+                elif tag[0] == "-":  # comments and the like hold no text
                     child = child.next
                 else:
-                    stack.append((child, []))
+                    stack.append([child, [], 0, 0, 0])
                     child = child.child
                 continue
-            node, parts = stack.pop()
-            entry = self._finish(node, parts)
+            node, parts, chars, pieces, linked = stack.pop()
+            if node.tag == "a":
+                linked += chars
+            key = node.mem_id
+            length = chars + pieces - 1 if pieces else 0
+            lengths[key] = length
+            linked_of[key] = linked
+            text = None
+            if parts is not None and length <= keep:
+                text = " ".join(parts)
+                texts[key] = text
             if stack:
-                stack[-1][1].append(entry)
+                top = stack[-1]
+                top[2] += chars
+                top[3] += pieces
+                top[4] += linked
+                if pieces and top[1] is not None:
+                    if text is not None and top[2] + top[3] - 1 <= keep:
+                        top[1].append(text)
+                    else:
+                        top[1] = None
                 child = node.next
-
-    def _finish(self, node: LexborNode,
-                parts: list[tuple[str | None, int, int, int]]) -> tuple[str | None, int, int, int]:
-        pieces = sum(p[2] for p in parts)
-        joined = [p for p in parts if p[2]]  # each child's text, or a text node's
-        length = sum(p[1] for p in joined) + max(len(joined) - 1, 0)
-        linked = sum(p[3] for p in parts)
-        if node.tag == "a":
-            linked += length - max(pieces - 1, 0)  # a.text(strip=True) has no separators
-        text = None
-        if length <= self._keep:
-            text = " ".join(p[0] or "" for p in joined)
-            self.texts[node.mem_id] = text
-        self.lengths[node.mem_id] = length
-        self.linked[node.mem_id] = linked
-        return text, length, pieces, linked
 
     def link_density(self, node: LexborNode) -> float:
         """:func:`link_density` of ``node``, read from the index when it is in it."""

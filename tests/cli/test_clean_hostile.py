@@ -89,7 +89,11 @@ def test_txt_and_md_records_carry_the_path() -> None:
 def test_sigterm_stops_a_run_in_progress() -> None:
     proc = _zhengwen("clean", str(HOSTILE / "slow_page.html"), "--rules",
                      str(HOSTILE / "slow_rule.toml"), "--time-limit", "120")
-    time.sleep(3)  # the worker is deep in the slow pattern by now
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    while not children.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.1)  # the workers start once the command is under way
+    time.sleep(1)
     proc.send_signal(signal.SIGTERM)
     try:
         _, err = proc.communicate(timeout=15)
