@@ -22,6 +22,8 @@ class Article:
     ``text`` holds the body paragraphs joined by newlines, without the title.
     ``published`` is ISO 8601: a full timestamp with offset when the time is known,
     a bare date when only the day is known, ``None`` when the page gives none.
+    ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
+    pages it is the page's own tag and ``script`` is ``None``.
     """
 
     url: str | None = None
@@ -35,6 +37,7 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     original_url: str | None = None
     language: str | None = None
+    script: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
 

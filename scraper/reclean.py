@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from cleaners import Article, CleanerError, RuleSet, default_rules
 from cleaners.isolation import DEFAULT_TIME_LIMIT_S, Document, IsolatedCleaner
 
-from .crawl import source_rules
-from .sources import Source
+from .sources import Source, source_rules
 from .store import Archive, StoredResponse
 
 __all__ = ["reclean"]
