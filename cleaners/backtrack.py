@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
 __all__ = ["nested_quantifier"]
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
 
 
-def _parts(op: object, av: object, outer: bool) -> list[tuple[list, bool]]:
+def _parts(op: object, av: Any, outer: bool) -> list[tuple[list, bool]]:
     """The sub-patterns of one parsed item, each with whether it sits in a repeat."""
     if op in _REPEATS:
         return [(av[2], outer or av[1] > 1)]

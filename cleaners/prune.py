@@ -82,13 +82,14 @@ def _matching(tree: LexborHTMLParser, rules: RuleSet, kind: str, limit: int,
     blocks often share a text, so verdicts are kept for the page."""
     found: list[tuple[LexborNode, Rule]] = []
     cache: dict[str, Rule | None] = {}
-    for node in tree.body.css(BLOCK_TAGS):
+    for node in tree.body.css(BLOCK_TAGS) if tree.body is not None else ():
         text = index.texts.get(node.mem_id)
         if text and len(text) <= limit:
             if text not in cache:
                 cache[text] = rules.first_match(kind, text)
-            if cache[text] is not None:
-                found.append((node, cache[text]))
+            rule = cache[text]
+            if rule is not None:
+                found.append((node, rule))
     return found
 
 

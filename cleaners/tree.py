@@ -62,7 +62,7 @@ class TextIndex:
         child = root.child
         while stack:
             if child is not None:
-                tag = child.tag
+                tag = child.tag or ""
                 if tag == "-text":
                     content = child.text_content
                     if content is not None:
@@ -76,7 +76,7 @@ class TextIndex:
                             else:
                                 top[1] = None
                     child = child.next
-                elif tag[0] == "-":  # comments and the like hold no text
+                elif tag.startswith("-"):  # comments and the like hold no text
                     child = child.next
                 else:
                     stack.append([child, [], 0, 0, 0])
