@@ -30,7 +30,7 @@ from .pipeline.command import pipeline_command
 from .reclean import reclean
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
-from .sources import Source, load_config
+from .sources import Source, in_shard, load_config
 from .stats import Stats
 from .store import DEFAULT_DB, Archive
 from .trial import clean_urls, print_trial, try_source, write_articles
@@ -41,13 +41,25 @@ _err = err_console
 log = logging.getLogger("scraper.cli")
 
 
-def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
+def _pick(sources: list[Source], ids: tuple[str, ...],
+          shard: tuple[int, int] | None = None) -> list[Source]:
     known = {s.id: s for s in sources}
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise click.BadParameter(f"unknown source {', '.join(unknown)}; the file has "
                                  f"{', '.join(known)}", param_hint="--source")
-    return [known[i] for i in ids] if ids else sources
+    picked = [known[i] for i in ids] if ids else sources
+    return [s for s in picked if in_shard(s.id, *shard)] if shard else picked
+
+
+def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None
+           ) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N (e.g. 2/4)")
+    return int(k), int(n)
 
 
 def _rules(paths: tuple[str, ...]) -> RuleSet:
@@ -60,6 +72,9 @@ db_option = click.option("--db", default=DEFAULT_DB, show_default=True,
                          type=click.Path(dir_okay=False), help="Archive database (SQLite).")
 source_option = click.option("--source", "source_ids", multiple=True, metavar="ID",
                              help="Only this source (repeatable).")
+shard_option = click.option(
+    "--shard", callback=_shard, metavar="K/N",
+    help="Only the sources of shard K of N, by a stable hash of their id (one archive per shard).")
 rules_option = click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
                             help="Extra rules file, before the built-in rules (repeatable).")
 
@@ -76,6 +91,7 @@ class _CleanCommand(click.Command):
 
     def invoke(self, ctx: click.Context) -> None:
         paths = ctx.params.get("paths", ())
+        allow_private = ctx.params.pop("allow_private_hosts", False)
         urls = [p for p in paths if p.startswith(("http://", "https://"))]
         if not urls:
             clean_command.invoke(ctx)
@@ -84,7 +100,8 @@ class _CleanCommand(click.Command):
             raise click.UsageError("give URLs or paths, not both")
         setup_logging()
         rules = load_rules(*ctx.params.get("rule_files", ()))
-        results = asyncio.run(clean_urls(urls, Settings(), rules=rules))
+        settings = Settings(allow_private_hosts=allow_private)
+        results = asyncio.run(clean_urls(urls, settings, rules=rules))
         with click.open_file(ctx.params.get("output") or "-", "w", encoding="utf-8") as out:
             write_articles([(u, a) for u, a, _ in results if a is not None], out,
                            ctx.params.get("fmt") or "jsonl")
@@ -95,8 +112,13 @@ class _CleanCommand(click.Command):
             raise SystemExit(1)
 
 
+_ALLOW_PRIVATE = click.Option(
+    ["--allow-private-hosts"], is_flag=True,
+    help="With URLs: let fetches reach private and loopback addresses (a site on your own "
+         "network); cloud metadata addresses stay refused.")
+
 cli.add_command(_CleanCommand(
-    name="clean", params=clean_command.params, callback=clean_command.callback,
+    name="clean", params=[*clean_command.params, _ALLOW_PRIVATE], callback=clean_command.callback,
     help=inspect.cleandoc(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
     "(robots.txt, the crawler's fetcher) and cleaned; nothing is stored.",
     short_help=clean_command.short_help))
@@ -160,12 +182,13 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
 @source_option
 @db_option
 @rules_option
+@shard_option
 @click.option("--force", is_flag=True, help="Crawl the sources even if their schedule says not yet.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Live table (default: on a terminal).")
 @logging_options
 def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
-                  rule_files: tuple[str, ...], force: bool, as_json: bool,
+                  rule_files: tuple[str, ...], shard: tuple[int, int] | None, force: bool, as_json: bool,
                   progress: bool | None, quiet: bool) -> None:
     """One pass over the sources that are due (for cron or a systemd timer).
 
@@ -174,7 +197,7 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     anti-bot challenge); 2 a usage or configuration error.
     """
     settings, all_sources = load_config(sources_file)
-    sources = _pick(all_sources, source_ids)
+    sources = _pick(all_sources, source_ids, shard)
     show = _err.is_terminal if progress is None else progress
 
     async def run() -> tuple[Stats, bool]:
@@ -196,17 +219,19 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
 @source_option
 @db_option
 @rules_option
+@shard_option
 @click.option("--json", "as_json", is_flag=True, help="Print each pass's stats as JSON.")
 @logging_options
 def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
-                     rule_files: tuple[str, ...], as_json: bool, quiet: bool) -> None:
+                     rule_files: tuple[str, ...], shard: tuple[int, int] | None, as_json: bool,
+                     quiet: bool) -> None:
     """Run until stopped, starting each source by its cron expression.
 
     SIGINT or SIGTERM abandons the requests in flight and exits cleanly; a second
     signal exits at once.
     """
     settings, all_sources = load_config(sources_file)
-    sources = _pick(all_sources, source_ids)
+    sources = _pick(all_sources, source_ids, shard)
     rules = _rules(rule_files)
 
     async def run() -> int:
@@ -248,10 +273,12 @@ def _since(value: str | None) -> float | None:
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
 @click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
 @click.option("--all-versions", is_flag=True, help="Every stored version, not only the newest.")
+@click.option("--raw", is_flag=True,
+              help="With --format warc: also the list pages, sitemaps, feeds and robots.txt.")
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
-                   db: str, output: str | None) -> None:
+                   raw: bool, db: str, output: str | None) -> None:
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
@@ -265,7 +292,8 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
             if output is None:
                 raise click.UsageError("--format warc writes a binary file; give -o FILE.warc.gz")
             with open(output, "wb") as out:
-                count = export_warc(archive, out, source_id=source_id)
+                count = export_warc(archive, out, source_id=source_id, since=_since(since),
+                                    all_versions=all_versions, raw=raw)
         else:
             articles = archive.articles(source_id=source_id, since=_since(since),
                                         all_versions=all_versions)
