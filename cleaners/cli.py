@@ -12,7 +12,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -115,7 +115,7 @@ class _Writer:
 
 
 def _documents(inputs: list[Path | None], *, url: str | None, forced: str | None,
-               failed: list[str]) -> Iterator[Document]:
+               failed: list[str], done: Callable[[], object]) -> Iterator[Document]:
     """The inputs read one by one; one that cannot be read is reported and skipped."""
     for path in inputs:
         try:
@@ -123,6 +123,7 @@ def _documents(inputs: list[Path | None], *, url: str | None, forced: str | None
         except CleanerError as exc:
             failed.append(str(exc))
             click.echo(f"Error: {exc}", err=True)
+            done()
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -184,7 +185,8 @@ def _run(inputs: list[Path | None], out: IO[str], fmt: str, *, url: str | None,
           Progress(console=console, transient=True, disable=not show) as progress):
         writer = _Writer(out, fmt)
         bar = progress.add_task("cleaning", total=len(inputs))
-        documents = _documents(inputs, url=url, forced=forced, failed=failed)
+        documents = _documents(inputs, url=url, forced=forced, failed=failed,
+                               done=lambda: progress.advance(bar))
         for document, result in cleaner.map(documents):
             if isinstance(result, CleanerError):
                 message = str(result)
