@@ -90,6 +90,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         original_url=fields.get("original_url"),
         language=detect_language(text or str(title or ""), declared_lang),
         encoding=encoding, removed=removed + cleaned.removed,
+        located_by=located.how if located is not None else None,
     )
 
 

@@ -22,6 +22,9 @@ class Article:
     ``text`` holds the body paragraphs joined by newlines, without the title.
     ``published`` is ISO 8601: a full timestamp with offset when the time is known,
     a bare date when only the day is known, ``None`` when the page gives none.
+    ``located_by`` tells how the body was found in an HTML page: the name of the
+    content rule that matched, ``"score"`` (paragraph scoring), or ``None`` (no body,
+    or a text dump); a rule that stops matching is the first sign of a redesign.
     """
 
     url: str | None = None
@@ -37,6 +40,7 @@ class Article:
     language: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
+    located_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

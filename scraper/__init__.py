@@ -6,6 +6,8 @@
 >>> with Archive("data/zhengwen.sqlite") as archive:
 ...     stats = asyncio.run(crawl(sources, archive, settings))
 
+``record`` saves sources for offline tests; ``replay_crawl`` crawls such a recording.
+
 Cleaning is done by :mod:`cleaners`; this package fetches, schedules and stores.
 """
 
@@ -19,6 +21,8 @@ from .errors import (
                      ChallengeError,
                      FetchError,
                      HTTPStatusError,
+                     NotRecordedError,
+                     RecordingError,
                      RobotsDisallowedError,
                      ScraperError,
                      SourcesError,
@@ -26,6 +30,8 @@ from .errors import (
 )
 from .fetch import Fetcher, FetchResult
 from .reclean import reclean
+from .record import SourceRecording, record
+from .replay import ReplayTransport, replay_crawl
 from .settings import Settings
 from .sources import Source, load_config, load_sources
 from .stats import Stats
@@ -41,6 +47,10 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "HTTPStatusError",
+    "NotRecordedError",
+    "RecordingError",
+    "ReplayTransport",
+    "SourceRecording",
     "RobotsDisallowedError",
     "ScraperError",
     "Settings",
@@ -52,6 +62,8 @@ __all__ = [
     "load_config",
     "load_sources",
     "reclean",
+    "record",
+    "replay_crawl",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

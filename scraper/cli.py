@@ -7,11 +7,13 @@ import contextlib
 import json
 import logging
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.logging import RichHandler
 
@@ -25,6 +27,8 @@ from .display import live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
 from .reclean import reclean
+from .record import record
+from .replay import replay_crawl
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
 from .sources import Source, load_config
@@ -90,10 +94,13 @@ def sources_check(file: str) -> None:
 
 async def _crawl_once(sources: list[Source], archive: Archive, settings: Settings, *,
                       stats: Stats, stop: asyncio.Event, rule_files: tuple[str, ...],
-                      force: bool, progress: bool) -> Stats:
+                      force: bool, progress: bool, replay: str | None = None) -> Stats:
     ids = [s.id for s in sources]
     live = live_progress(stats, ids, _err) if progress else contextlib.nullcontext()
     with live:
+        if replay is not None:
+            return await replay_crawl(sources, archive, replay, settings, stats=stats, stop=stop,
+                                      rules=_rules(rule_files))
         return await crawl(sources, archive, settings, stats=stats, stop=stop,
                            rules=_rules(rule_files), force=force)
 
@@ -114,24 +121,31 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Live table (default: on a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+@click.option("--replay", type=click.Path(exists=True), metavar="DIR",
+              help="Crawl a recording (zhengwen record) offline, into a scratch archive "
+                   "unless --db is given; an unrecorded URL is an error.")
 def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
                   rule_files: tuple[str, ...], force: bool, as_json: bool,
-                  progress: bool | None, verbose: bool) -> None:
+                  progress: bool | None, verbose: bool, replay: str | None) -> None:
     """One pass over the sources that are due (for cron or a systemd timer)."""
     _setup_logging(verbose)
     settings, all_sources = load_config(sources_file)
     sources = _pick(all_sources, source_ids)
     show = _err.is_terminal if progress is None else progress
+    scratch = (tempfile.TemporaryDirectory() if replay and click.get_current_context()
+               .get_parameter_source("db") is ParameterSource.DEFAULT else None)
 
     async def run() -> tuple[Stats, bool]:
         stop = asyncio.Event()
         install_stop_handlers(stop)
-        with Archive(db) as archive:
+        with Archive(Path(scratch.name) / "replay.sqlite" if scratch else db) as archive:
             stats = await _crawl_once(sources, archive, settings, stats=Stats(), stop=stop,
-                                      rule_files=rule_files, force=force, progress=show)
+                                      rule_files=rule_files, force=force, progress=show,
+                                      replay=replay)
         return stats, stop.is_set()
 
-    stats, stopped = asyncio.run(run())
+    with scratch or contextlib.nullcontext():
+        stats, stopped = asyncio.run(run())
     _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
 
 
@@ -166,6 +180,44 @@ def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
 
     passes = asyncio.run(run())
     _err.print(f"stopped after {passes} passes")
+
+
+@cli.command("record")
+@click.argument("targets", nargs=-1, required=True, metavar="SOURCE-ID|URL...")
+@sources_option
+@rules_option
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(min=0),
+              help="Articles recorded per source.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for the recordings and the article snapshots.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+def record_command(targets: tuple[str, ...], sources_file: str, rule_files: tuple[str, ...],
+                   limit: int, output: str, verbose: bool) -> None:
+    """Crawl sources (or single pages) politely and save them for offline replay.
+
+    Writes OUTPUT/<source-id>.warc.gz (every response: robots.txt, list pages,
+    sitemaps, feeds, the first --limit articles) and, per article, the page and its
+    snapshot OUTPUT/<source-id>/<page>.expected.json to review and commit.
+    """
+    _setup_logging(verbose)
+    settings, all_sources = (load_config(sources_file) if Path(sources_file).is_file()
+                             else (Settings(), []))
+    urls = tuple(t for t in targets if t.startswith(("http://", "https://")))
+    sources = _pick(all_sources, tuple(t for t in targets if t not in urls)) if len(urls) < len(
+        targets) else []
+
+    async def run() -> list:
+        stop = asyncio.Event()
+        install_stop_handlers(stop)
+        return await record(sources, output, settings, limit=limit, rules=_rules(rule_files),
+                            urls=urls, stop=stop)
+
+    for rec in asyncio.run(run()):
+        errors = rec.stats.total("fetch/error")
+        click.echo(f"{rec.source_id}: {rec.responses} responses -> {rec.warc}; "
+                   f"{len(rec.pages)} article snapshots -> {rec.warc.parent / rec.source_id}/"
+                   + (f"; {errors} fetch errors (run with -v)" if errors else ""))
+    click.echo("Review the snapshots, then commit them with the recordings.")
 
 
 def _since(value: str | None) -> float | None:

@@ -9,7 +9,9 @@
     │   ├── HTTPStatusError       an error status (.status, .retry_after in seconds or None)
     │   ├── BodyTooLargeError     the body passed Settings.max_body_bytes
     │   ├── ChallengeError        an anti-bot challenge page (.host, .signature)
-    │   └── RobotsDisallowedError robots.txt forbids the URL
+    │   ├── RobotsDisallowedError robots.txt forbids the URL
+    │   └── NotRecordedError      a replayed crawl asked for a URL the recording lacks
+    ├── RecordingError            a recording folder or file cannot be read
     └── ArchiveError              the archive cannot be opened or written
         └── ArchiveLockedError    another crawl holds the archive's lock
 
@@ -20,8 +22,8 @@ SourcesError and ArchiveError stop a run.
 from __future__ import annotations
 
 __all__ = ["ArchiveError", "ArchiveLockedError", "BodyTooLargeError", "ChallengeError",
-           "FetchError", "HTTPStatusError", "RobotsDisallowedError", "ScraperError",
-           "SourcesError", "TransportError"]
+           "FetchError", "HTTPStatusError", "NotRecordedError", "RecordingError",
+           "RobotsDisallowedError", "ScraperError", "SourcesError", "TransportError"]
 
 # Statuses worth another attempt: the server or a proxy may recover.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -85,6 +87,14 @@ class ChallengeError(FetchError):
 
 class RobotsDisallowedError(FetchError):
     """robots.txt does not allow the URL for our User-Agent."""
+
+
+class NotRecordedError(FetchError):
+    """A replayed crawl asked for a URL that was not recorded; never fetched live."""
+
+
+class RecordingError(ScraperError):
+    """A recording (folder of WARC files) is missing or unreadable."""
 
 
 class ArchiveError(ScraperError):
