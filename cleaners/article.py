@@ -24,7 +24,8 @@ class Article:
     a bare date when only the day is known, ``None`` when the page gives none.
     ``located_by`` tells how the body was found in an HTML page: the name of the
     content rule that matched, ``"score"`` (paragraph scoring), or ``None`` (no body,
-    or a text dump); a rule that stops matching is the first sign of a redesign.
+    or a text dump); a rule that stops matching is the first sign of a redesign. It is
+    not part of equality (two cleanings with the same output are the same article).
     """
 
     url: str | None = None
@@ -40,7 +41,7 @@ class Article:
     language: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
-    located_by: str | None = None
+    located_by: str | None = field(default=None, compare=False)  # provenance, not content
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import sys
@@ -23,9 +24,10 @@ from cleaners.formats import to_markdown
 
 from .crawl import crawl
 from .demo_site import DemoSite
-from .display import live_progress, summary
+from .display import health_table, live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
+from .health import SourceHealth
 from .reclean import reclean
 from .record import record
 from .replay import replay_crawl
@@ -38,6 +40,8 @@ from .store import DEFAULT_DB, Archive
 __all__ = ["cli", "main"]
 
 _err = Console(stderr=True)
+#: Exit status of `crawl` and `sources health` when the run went well but a source is drifting.
+EXIT_DRIFT = 4
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -90,6 +94,27 @@ def sources_check(file: str) -> None:
     _, sources = load_config(file)
     click.echo(f"{file}: {len(sources)} sources OK "
                f"({', '.join(s.id for s in sources)})")
+
+
+@sources_group.command("health")
+@db_option
+@source_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def sources_health(db: str, source_ids: tuple[str, ...], as_json: bool) -> None:
+    """Each source's health figures of its newest crawl pass, against its history.
+
+    Exits with 4 when a source is drifting.
+    """
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, lock=False) as archive:
+        figures = SourceHealth(archive.conn).latest(source_ids or None)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(f) for f in figures], indent=2))
+    else:
+        Console().print(health_table(figures))
+    if any(f.drifting for f in figures):
+        sys.exit(EXIT_DRIFT)
 
 
 async def _crawl_once(sources: list[Source], archive: Archive, settings: Settings, *,
@@ -147,6 +172,8 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     with scratch or contextlib.nullcontext():
         stats, stopped = asyncio.run(run())
     _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
+    if stats.drifting:
+        sys.exit(EXIT_DRIFT)
 
 
 @cli.command("schedule")

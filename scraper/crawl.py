@@ -21,6 +21,7 @@ from .discover import article_matcher, parse_feed, parse_list_page, parse_sitema
 from .errors import ArchiveError, ChallengeError, FetchError, HTTPStatusError, RobotsDisallowedError
 from .fetch import Fetcher, FetchResult
 from .frontier import UrlState
+from .health import check_health, count_article, count_list_page
 from .robots import Robots
 from .schedule import is_due
 from .settings import Settings
@@ -127,6 +128,7 @@ class _SourcePass:
                 return
             result, text = got
             listing = parse_list_page(text, result.final_url, self.source, self.is_article)
+            count_list_page(self.stats, self.source.id, len(listing.articles))
             if self._add_articles(listing.articles) == 0:
                 self.inc("discover/list/stopped-no-new")
                 return
@@ -195,6 +197,7 @@ class _SourcePass:
                 return
             if not article.text:
                 self.inc("clean/empty")
+            count_article(self.stats, self.source.id, article)
             for removal in article.removed:
                 self.inc(f"clean/removed/{removal.rule}")
         with self.archive.transaction():  # the page and its frontier state, or neither
@@ -287,5 +290,6 @@ async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings 
             log.error("source %s failed: %r", source.id, result)
             stats.inc("source/failed", source=source.id)
     with archive.transaction():
+        check_health(archive.conn, stats, [s.id for s in due], started)
         archive.record_run(started, stats.to_dict())
     return stats
