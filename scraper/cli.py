@@ -111,8 +111,9 @@ def sources_health(db: str, source_ids: tuple[str, ...], as_json: bool) -> None:
         figures = SourceHealth(archive.conn).latest(source_ids or None)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(f) for f in figures], indent=2))
-    else:
-        Console().print(health_table(figures))
+    else:  # piped into a log or mail: wide enough for a row per figure
+        wide = None if Console().is_terminal else 120
+        Console(width=wide).print(health_table(figures))
     if any(f.drifting for f in figures):
         sys.exit(EXIT_DRIFT)
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
@@ -69,15 +70,16 @@ def describe_drift(figure: Mapping[str, Any]) -> str:
 
 def health_table(figures: Sequence[Figure]) -> Table:
     """``zhengwen sources health``: each source's figures of its newest pass."""
-    table = Table(title="source health (newest pass per source)", title_justify="left")
-    for name in ("source", "figure", "value", "usually", "pages", "state", "pass"):
-        table.add_column(name, justify="right" if name in ("value", "usually", "pages") else "left")
+    table = Table(title="source health (newest pass per source)", title_justify="left",
+                  box=box.SIMPLE_HEAD)
+    for name in ("source", "figure", "value", "usually", "pages", "state"):
+        table.add_column(name, no_wrap=True,
+                         justify="right" if name in ("value", "usually", "pages") else "left")
     for f in figures:
-        state = (f"DRIFTING since {datetime.fromtimestamp(f.since or f.run_started):%Y-%m-%d %H:%M}"
-                 if f.drifting else "ok")
+        when = datetime.fromtimestamp(f.since or f.run_started)
         table.add_row(f.source_id, f.figure, f"{f.value:.2f}",
-                      "-" if f.baseline is None else f"{f.baseline:.2f}", str(f.samples), state,
-                      f"{datetime.fromtimestamp(f.run_started):%Y-%m-%d %H:%M}",
+                      "-" if f.baseline is None else f"{f.baseline:.2f}", str(f.samples),
+                      f"DRIFTING since {when:%Y-%m-%d %H:%M}" if f.drifting else "ok",
                       style="bold red" if f.drifting else None)
     return table
 

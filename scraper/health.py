@@ -37,6 +37,8 @@ log = logging.getLogger("scraper.health")
 HISTORY = 10
 #: Cleaned articles a pass needs before its article figures are judged.
 MIN_ARTICLES = 3
+# Rows kept per source and figure (the history needs HISTORY; the rest shows streaks).
+_KEEP = 5 * HISTORY
 #: Metadata fields whose fill rate is watched.
 META_FIELDS = ("title", "published", "source", "author", "editor", "sitename")
 # Figure (or prefix) -> (kind, threshold): "rise"/"fall" by at least the threshold
@@ -121,9 +123,8 @@ class SourceHealth:
         history = [value for value, samples in rows if _enough(figure, samples)][:HISTORY]
         return statistics.median(history) if history else None
 
-    def record(self, sid: str, started: float, figures: dict[str, tuple[float, int]]) -> list[Figure]:
-        """Store this pass's figures; return them judged against the history."""
-        judged = []
+    def record(self, sid: str, started: float, figures: dict[str, tuple[float, int]]) -> None:
+        """Store this pass's figures, judged against the history (older rows are pruned)."""
         for figure, (value, samples) in sorted(figures.items()):
             baseline = self.baseline(sid, figure, started)
             drifting = (baseline is not None and _enough(figure, samples)
@@ -132,9 +133,11 @@ class SourceHealth:
                 "INSERT OR REPLACE INTO source_health (source_id, figure, run_started, value, "
                 "samples, baseline, drifting) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (sid, figure, started, value, samples, baseline, drifting))
-            judged.append(Figure(sid, figure, started, value, samples, baseline, drifting,
-                                 self._since(sid, figure, started) if drifting else None))
-        return judged
+            self._conn.execute(
+                "DELETE FROM source_health WHERE source_id = ? AND figure = ? AND run_started < "
+                "(SELECT min(run_started) FROM (SELECT run_started FROM source_health WHERE "
+                "source_id = ? AND figure = ? ORDER BY run_started DESC LIMIT ?))",
+                (sid, figure, sid, figure, _KEEP))
 
     def _since(self, sid: str, figure: str, started: float) -> float:
         """The first pass of the drifting streak that ``started`` ends."""
@@ -148,24 +151,34 @@ class SourceHealth:
         return since
 
     def latest(self, source_ids: Iterable[str] | None = None) -> list[Figure]:
-        """Each source's figures of its newest pass, the drifting ones with their ``since``."""
-        rows = self._conn.execute(
-            "SELECT source_id, figure, run_started, value, samples, baseline, drifting "
-            "FROM source_health h WHERE run_started = (SELECT max(run_started) FROM "
-            "source_health WHERE source_id = h.source_id) ORDER BY source_id, figure")
+        """Each source's newest judged value of each figure (the newest value when none
+        was from enough pages), the drifting ones with their ``since``."""
         wanted = set(source_ids) if source_ids is not None else None
-        return [Figure(*row[:6], bool(row[6]), self._since(row[0], row[1], row[2]) if row[6]
-                       else None)
-                for row in rows if wanted is None or row[0] in wanted]
+        newest: dict[tuple[str, str], tuple] = {}
+        for row in self._conn.execute(
+                "SELECT source_id, figure, run_started, value, samples, baseline, drifting "
+                "FROM source_health ORDER BY source_id, figure, run_started DESC"):
+            key = (row[0], row[1])
+            if wanted is not None and row[0] not in wanted:
+                continue
+            if key not in newest or (not _enough(row[1], newest[key][4])
+                                     and _enough(row[1], row[4])):
+                newest[key] = row
+        return [Figure(*row[:6], bool(row[6]),
+                       self._since(row[0], row[1], row[2]) if row[6] else None)
+                for row in newest.values()]
 
 
 def check_health(conn: sqlite3.Connection, stats: Stats, source_ids: Iterable[str],
                  started: float) -> None:
-    """Record the pass's figures of ``source_ids`` and put the drifting ones in
-    ``stats.drifting`` (shown in the summary and the JSON stats)."""
+    """Record the pass's figures of ``source_ids`` and put the sources' drifting figures
+    in ``stats.drifting`` (shown in the summary and the JSON stats). A figure this pass
+    had too few pages for keeps its last judged state: a source stays drifting until
+    enough pages say otherwise."""
     health = SourceHealth(conn)
     for sid in source_ids:
-        drifting = [f for f in health.record(sid, started, _figures(stats, sid)) if f.drifting]
+        health.record(sid, started, _figures(stats, sid))
+        drifting = [f for f in health.latest([sid]) if f.drifting]
         if drifting:
             stats.drifting[sid] = [{k: v for k, v in asdict(f).items() if k != "source_id"}
                                    for f in drifting]
