@@ -238,7 +238,7 @@ def record_command(targets: tuple[str, ...], sources_file: str, rule_files: tupl
         stop = asyncio.Event()
         install_stop_handlers(stop)
         return await record(sources, output, settings, limit=limit, rules=_rules(rule_files),
-                            urls=urls, stop=stop)
+                            urls=urls, configured=all_sources, stop=stop)
 
     for rec in asyncio.run(run()):
         errors = rec.stats.total("fetch/error")

@@ -45,18 +45,26 @@ class SourceRecording:
     stats: Stats
 
 
-def page_source(urls: Sequence[str], sources: Sequence[Source] = ()) -> Source:
-    """A source that fetches only ``urls`` (pages of one host), no discovery.
+def _owns(source: Source, url: str) -> bool:
+    parts = urlsplit(url)
+    if source.allowed_hosts:
+        return parts.hostname in source.allowed_hosts or parts.netloc in source.allowed_hosts
+    return parts.netloc in {urlsplit(u).netloc for u in (*source.start_urls, *source.sitemaps,
+                                                          *source.feeds)}
 
-    It is the configured source of that host with its start URLs, sitemaps and
-    feeds removed (its selectors still apply), or a bare ``page-<host>`` source.
+
+def page_source(url: str, sources: Sequence[Source] = ()) -> Source:
+    """A source that fetches single pages of ``url``'s host, with no discovery.
+
+    It is the configured source of that host with its start URLs, sitemaps and feeds
+    removed (its selectors still apply), or a bare ``page-<host>`` source.
     """
-    host = urlsplit(urls[0]).hostname or ""
-    owner = next((s for s in sources if host in s.hosts()), None)
+    owner = next((s for s in sources if _owns(s, url)), None)
     if owner is not None:
         return dataclasses.replace(owner, start_urls=(), sitemaps=(), feeds=(),
                                    allowed_hosts=owner.hosts())
-    return Source(id="page-" + _UNSAFE.sub("-", host).strip("-").lower(), name=host,
+    host = urlsplit(url).hostname or ""
+    return Source(id="page-" + re.sub(r"[^a-z0-9_]+", "-", host.lower()).strip("-"), name=host,
                   start_urls=(), allowed_hosts=(host,))
 
 
@@ -91,16 +99,19 @@ def _save_pages(archive: Archive, source: Source, folder: Path, snapshots: Snaps
 
 async def record(sources: Sequence[Source], out_dir: str | Path, settings: Settings | None = None,
                  *, limit: int = 5, rules: RuleSet | None = None, urls: Sequence[str] = (),
+                 configured: Sequence[Source] | None = None,
                  stop: asyncio.Event | None = None) -> list[SourceRecording]:
-    """Record each source (and the single pages ``urls``, as :func:`page_source`s)."""
+    """Record each source, and the single pages ``urls`` under the :func:`page_source`
+    their host has among ``configured`` (default: ``sources``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     settings = dataclasses.replace(settings or Settings(), max_pages_per_source=limit)
     rules = rules or default_rules()
-    by_host: dict[str, list[str]] = {}
+    pages: dict[str, tuple[Source, list[str]]] = {}
     for url in urls:
-        by_host.setdefault(urlsplit(url).netloc, []).append(url)
-    jobs = [(s, ()) for s in sources] + [(page_source(u, sources), u) for u in by_host.values()]
+        source = page_source(url, sources if configured is None else configured)
+        pages.setdefault(source.id, (source, []))[1].append(url)
+    jobs = [(s, ()) for s in sources] + list(pages.values())
     recordings = []
     for source, seeds in jobs:
         if stop is not None and stop.is_set():

@@ -108,3 +108,19 @@ def test_record_and_replay_commands(site: DemoSite, tmp_path: Path) -> None:
     # the replay fetches the articles the recording holds (--limit), not the others
     assert counts["store/article/new"] == 3 and counts["articles/queued"] == 3
     assert "fetch/error/NotRecordedError" not in counts
+
+
+def test_record_single_pages(site: DemoSite, tmp_path: Path) -> None:
+    sources = _sources_file(site, tmp_path)
+    page = f"{site.bases['jyt']}/xxgk/tzgg/202410/t20241012_100104.html"
+    other = f"{site.bases['news']}/2024-10/10/c_1001.htm"
+    result = CliRunner().invoke(cli, ["record", page, other, "--sources", str(sources),
+                                      "-o", str(tmp_path / "rec")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    # a page of a configured source's host is recorded under that source, with its selectors
+    snapshot = json.loads((tmp_path / "rec" / "demo-jyt" / "xxgk_tzgg_202410_t20241012_100104"
+                           ".expected.json").read_text(encoding="utf-8"))
+    assert snapshot["located_by"] == "source.demo-jyt.content"
+    urls = [r.url for r in load_recording(tmp_path / "rec" / "demo-jyt.warc.gz").responses]
+    assert urls == [f"{site.bases['jyt']}/robots.txt", page]  # no discovery, robots obeyed
+    assert "demo-news: 2 responses" in result.stdout  # robots.txt and the page
