@@ -40,12 +40,14 @@ def test_replay_gives_the_articles_of_a_live_crawl(tmp_path: Path) -> None:
     with DemoSite() as recorded:
         settings, sources = load_config(_sources_file(recorded, tmp_path))
         recordings = asyncio.run(record(sources, tmp_path / "rec", settings, limit=100))
-    # the recorded site is down now: only the recording can answer
-    with Archive(tmp_path / "replay.sqlite") as archive:
-        stats = asyncio.run(replay_crawl(sources, archive, tmp_path / "rec", settings))
+    # the recorded site is down now: only the recording can answer, the same way each time
+    for db in ("replay.sqlite", "again.sqlite"):
+        with Archive(tmp_path / db) as archive:
+            stats = asyncio.run(replay_crawl(sources, archive, tmp_path / "rec", settings))
     live_articles = _articles(tmp_path / "live.sqlite")
     assert len(live_articles) == 16
     assert _articles(tmp_path / "replay.sqlite") == live_articles
+    assert _articles(tmp_path / "again.sqlite") == live_articles
     assert stats.total("fetch/error/NotRecordedError") == 0
     assert stats.blocked  # the challenge page is recorded and replayed as one
     assert [r.source_id for r in recordings] == ["demo-jyt", "demo-news", "demo-city"]
