@@ -29,7 +29,7 @@ from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
 from .health import SourceHealth
 from .reclean import reclean
-from .record import record
+from .record import SourceRecording, record
 from .replay import replay_crawl
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
@@ -231,10 +231,10 @@ def record_command(targets: tuple[str, ...], sources_file: str, rule_files: tupl
     settings, all_sources = (load_config(sources_file) if Path(sources_file).is_file()
                              else (Settings(), []))
     urls = tuple(t for t in targets if t.startswith(("http://", "https://")))
-    sources = _pick(all_sources, tuple(t for t in targets if t not in urls)) if len(urls) < len(
-        targets) else []
+    ids = tuple(t for t in targets if t not in urls)
+    sources = _pick(all_sources, ids) if ids else []
 
-    async def run() -> list:
+    async def run() -> list[SourceRecording]:
         stop = asyncio.Event()
         install_stop_handlers(stop)
         return await record(sources, output, settings, limit=limit, rules=_rules(rule_files),

@@ -144,7 +144,8 @@ class SourceHealth:
         since = started
         for run, drifting in self._conn.execute(
                 "SELECT run_started, drifting FROM source_health WHERE source_id = ? AND "
-                "figure = ? AND run_started <= ? ORDER BY run_started DESC", (sid, figure, started)):
+                "figure = ? AND run_started <= ? ORDER BY run_started DESC",
+                (sid, figure, started)):
             if not drifting:
                 break
             since = run

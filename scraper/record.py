@@ -81,7 +81,8 @@ def _page_name(url: str, taken: set[str]) -> str:
     return name
 
 
-def _save_pages(archive: Archive, source: Source, folder: Path, snapshots: Snapshots) -> list[Path]:
+def _save_pages(archive: Archive, source: Source, folder: Path,
+                snapshots: Snapshots) -> list[Path]:
     taken: set[str] = set()
     pages = []
     for stored in archive.articles(source_id=source.id):
@@ -105,25 +106,28 @@ async def record(sources: Sequence[Source], out_dir: str | Path, settings: Setti
     their host has among ``configured`` (default: ``sources``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    settings = dataclasses.replace(settings or Settings(), max_pages_per_source=limit)
+    settings = settings or Settings()
     rules = rules or default_rules()
-    pages: dict[str, tuple[Source, list[str]]] = {}
+    singles: dict[str, tuple[Source, list[str]]] = {}
     for url in urls:
         source = page_source(url, sources if configured is None else configured)
-        pages.setdefault(source.id, (source, []))[1].append(url)
-    jobs = [(s, ()) for s in sources] + list(pages.values())
+        singles.setdefault(source.id, (source, []))[1].append(url)
+    jobs = [(s, ()) for s in sources] + list(singles.values())
     recordings = []
     for source, seeds in jobs:
         if stop is not None and stop.is_set():
             break
         transport = RecordingTransport()
-        with tempfile.TemporaryDirectory() as scratch, Archive(Path(scratch) / "a.sqlite") as archive:
+        source_settings = dataclasses.replace(settings, max_pages_per_source=max(limit, len(seeds)))
+        with (tempfile.TemporaryDirectory() as scratch,
+              Archive(Path(scratch) / "scratch.sqlite") as archive):
             with archive.transaction():
                 archive.frontier.add(list(seeds), source.id, "article")
-            stats = await crawl([source], archive, settings, rules=rules, force=True, stop=stop,
-                                transport=transport)
+            stats = await crawl([source], archive, source_settings, rules=rules, force=True,
+                                stop=stop, transport=transport)
             warc = out / f"{source.id}.warc.gz"
-            write_recording(warc, transport.responses, limit=settings.max_pages_per_source)
+            write_recording(warc, transport.responses,
+                            limit=source_settings.max_pages_per_source)
             pages = _save_pages(archive, source, out / source.id,
                                 Snapshots(rules, {source.id: source}))
         recordings.append(SourceRecording(source.id, warc, len(transport.responses), pages, stats))
