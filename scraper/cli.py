@@ -241,10 +241,11 @@ def record_command(targets: tuple[str, ...], sources_file: str, rule_files: tupl
                             urls=urls, configured=all_sources, stop=stop)
 
     for rec in asyncio.run(run()):
-        errors = rec.stats.total("fetch/error")
+        errors, skipped = rec.stats.total("fetch/error"), rec.stats.total("fetch/skipped")
         click.echo(f"{rec.source_id}: {rec.responses} responses -> {rec.warc}; "
                    f"{len(rec.pages)} article snapshots -> {rec.warc.parent / rec.source_id}/"
-                   + (f"; {errors} fetch errors (run with -v)" if errors else ""))
+                   + (f"; {errors} fetch errors" if errors else "")
+                   + (f"; {skipped} skipped (robots.txt, a challenge)" if skipped else ""))
     click.echo("Review the snapshots, then commit them with the recordings.")
 
 
