@@ -28,6 +28,7 @@ from .display import health_table, live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
 from .health import SourceHealth
+from .pipeline.command import pipeline_command
 from .reclean import reclean
 from .record import SourceRecording, record
 from .replay import replay_crawl
@@ -80,6 +81,7 @@ def cli() -> None:
 
 
 cli.add_command(clean_command)
+cli.add_command(pipeline_command)
 
 
 @cli.group("sources")
