@@ -13,6 +13,10 @@ or mark a test that takes the ``zhengwen_snapshot`` argument (folders relative t
     def test_page(zhengwen_snapshot):
         zhengwen_snapshot.check()
 
+Each recording in those folders (``<source-id>.warc.gz``, written by ``zhengwen
+record``) is a test too: the source is crawled from it offline and must store the
+pages its snapshots hold, with the same fields.
+
 A failure lists each changed field (the text as a unified diff); after reviewing it,
 ``pytest --zhengwen-update`` rewrites the snapshots from the current output. The
 snapshot format is hand-written rather than syrupy's or pytest-regressions': the
@@ -24,15 +28,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from .snapshot import Snapshots
+from cleaners import default_rules, load_rules
+
+from .settings import Settings
+from .snapshot import PAGE_SUFFIXES, RECORDING_SUFFIX, Snapshots, find_pages
+from .sources import load_config
 
 _UPDATED = pytest.StashKey[list[str]]()
-_SNAPSHOTS = pytest.StashKey["Snapshots"]()
+_SNAPSHOTS = pytest.StashKey[Snapshots]()
+_SETTINGS = pytest.StashKey[Settings]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -55,16 +62,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def _snapshots(config: pytest.Config) -> Snapshots:
     """The rules and sources of the ini options, loaded once per session."""
     if _SNAPSHOTS not in config.stash:
-        from cleaners import default_rules, load_rules
-
-        from .snapshot import Snapshots
-        from .sources import load_sources
-
         rule_files = config.getini("zhengwen_rules")
         source_files = config.getini("zhengwen_sources")
-        sources = {s.id: s for f in source_files for s in load_sources(f)}
+        configs = [load_config(f) for f in source_files]
+        config.stash[_SETTINGS] = configs[0][0] if configs else Settings()
         config.stash[_SNAPSHOTS] = Snapshots(
-            load_rules(*rule_files) if rule_files else default_rules(), sources,
+            load_rules(*rule_files) if rule_files else default_rules(),
+            {s.id: s for _, sources in configs for s in sources},
             ", ".join(map(str, source_files)) or None)
     return config.stash[_SNAPSHOTS]
 
@@ -93,8 +97,6 @@ class SnapshotCase:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "zhengwen_snapshot" not in metafunc.fixturenames:
         return
-    from .snapshot import find_pages
-
     marker = metafunc.definition.get_closest_marker("zhengwen_snapshots")
     folders = ([metafunc.config.rootpath / f for f in marker.args] if marker and marker.args
                else metafunc.config.getini("zhengwen_snapshots"))
@@ -113,15 +115,29 @@ class SnapshotItem(pytest.Item):
         return self.path, 0, f"zhengwen snapshot: {self.name}"
 
 
+class ReplayItem(pytest.Item):
+    """The test of one source's recording: replayed offline, it stores the pages its
+    snapshots hold, with the same fields."""
+
+    def runtest(self) -> None:
+        snapshots = _snapshots(self.config)
+        problems = snapshots.check_recording(self.path, self.config.stash[_SETTINGS])
+        if problems:
+            pytest.fail(f"{self.path}: the replay differs from the snapshots\n"
+                        + "\n".join(f"  {p}" for p in problems), pytrace=False)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"zhengwen replay: {self.name}"
+
+
 class SnapshotPage(pytest.File):
-    def collect(self) -> Iterator[SnapshotItem]:
-        yield SnapshotItem.from_parent(self, name=self.path.name)
+    def collect(self) -> Iterator[pytest.Item]:
+        item = ReplayItem if self.path.name.endswith(RECORDING_SUFFIX) else SnapshotItem
+        yield item.from_parent(self, name=self.path.name)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SnapshotPage | None:
-    from .snapshot import PAGE_SUFFIXES
-
-    if file_path.suffix not in PAGE_SUFFIXES:
+    if file_path.suffix not in PAGE_SUFFIXES and not file_path.name.endswith(RECORDING_SUFFIX):
         return None
     folders = parent.config.getini("zhengwen_snapshots")
     if any(file_path.is_relative_to(folder) for folder in folders):

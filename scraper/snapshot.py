@@ -7,13 +7,17 @@ reduced to the sorted names of the rules that removed something
 ``input_url`` (its URL), ``input_source`` (the source whose selectors apply) and
 ``input_headers`` (the response's Content-Type, for its charset). A check compares
 every field the snapshot holds and describes each difference for a person to
-review; an update rewrites the snapshot from the current output.
+review; an update rewrites the snapshot from the current output. A source's
+recording (``<source-id>.warc.gz`` beside the folder ``<source-id>/`` of its pages)
+is checked by replaying it: the crawl must store those pages, every field alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import json
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +27,21 @@ from cleaners import Article, RuleSet, clean_html, clean_text, default_rules
 
 from .crawl import source_rules
 from .errors import ScraperError
+from .replay import replay_crawl
+from .settings import Settings
 from .sources import Source
+from .store import Archive
 
-__all__ = ["PAGE_SUFFIXES", "Snapshots", "describe_changes", "find_pages", "snapshot_of",
-           "snapshot_path"]
+__all__ = ["PAGE_SUFFIXES", "RECORDING_SUFFIX", "Snapshots", "describe_changes", "find_pages",
+           "snapshot_of", "snapshot_path"]
 
 #: Saved pages (cleaned as HTML) and text dumps (cleaned as text).
 PAGE_SUFFIXES = (".html", ".htm", ".txt")
+#: One source's recording (``zhengwen record``), beside the folder of its pages.
+RECORDING_SUFFIX = ".warc.gz"
 _SUFFIX = ".expected.json"
+# Not kept in the archive, so a replayed article cannot be compared on it.
+_NOT_STORED = ("located_by",)
 
 
 def snapshot_path(page: Path) -> Path:
@@ -120,3 +131,33 @@ class Snapshots:
         path = snapshot_path(page)
         path.write_text(json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return path
+
+    def check_recording(self, warc: Path, settings: Settings | None = None) -> list[str]:
+        """Replay one source's recording offline and compare what it stores with the
+        snapshots in ``<source-id>/`` beside it: the same pages, every field alike.
+        Returns the problems (empty when all agree)."""
+        sid = warc.name.removesuffix(RECORDING_SUFFIX)
+        if sid not in self.sources:
+            where = self.sources_file or "no sources file (set zhengwen_sources)"
+            raise ScraperError(f"{warc}: a recording of source {sid!r}, which is not in {where}")
+        with (tempfile.TemporaryDirectory() as scratch,
+              Archive(Path(scratch) / "replay.sqlite") as archive):
+            asyncio.run(replay_crawl([self.sources[sid]], archive, warc, settings,
+                                     rules=self.rules))
+            got = {s.final_url or s.url: s.article for s in archive.articles()}
+            problems = [f"{url}: {error}" for url, error in archive.conn.execute(
+                "SELECT url, last_error FROM urls WHERE last_error LIKE 'NotRecordedError%'")]
+        expected = {}
+        for path in sorted((warc.parent / sid).glob(f"*{_SUFFIX}")):
+            snapshot = json.loads(path.read_text(encoding="utf-8"))
+            expected[snapshot.get("input_url")] = (path, snapshot)
+        problems += [f"{url}: has a snapshot, but the replay did not store it"
+                     for url in sorted(set(expected) - set(got), key=str)]
+        problems += [f"{url}: stored by the replay, but has no snapshot"
+                     for url in sorted(set(got) - set(expected))]
+        for url in sorted(set(got) & set(expected)):
+            path, snapshot = expected[url]
+            wanted = {k: v for k, v in snapshot.items() if k not in _NOT_STORED}
+            problems += [f"{path.name}: {change}"
+                         for change in describe_changes(wanted, snapshot_of(got[url]))]
+        return problems

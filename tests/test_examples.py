@@ -16,7 +16,7 @@ def test_the_testing_sources_example_passes(pytester: pytest.Pytester) -> None:
     shutil.copytree(EXAMPLE, pytester.path, dirs_exist_ok=True)
     pages = len(list((pytester.path / "pages").rglob("*.html")))
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=pages + 1)
+    result.assert_outcomes(passed=pages + 2)  # the pages, the recording, test_source.py
     assert pages >= 3
 
 
@@ -26,6 +26,8 @@ def test_a_changed_selector_fails_the_example_with_a_diff(pytester: pytest.Pytes
     sources.write_text(sources.read_text(encoding="utf-8").replace(
         'content_selector = ".TRS_Editor"', 'content_selector = ".info"'), encoding="utf-8")
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(failed=len(list((pytester.path / "pages").rglob("*.html"))) + 1)
+    result.assert_outcomes(failed=len(list((pytester.path / "pages").rglob("*.html"))) + 2)
     result.stdout.fnmatch_lines(["*.html: * difference(s) from the snapshot", "  text:",
                                  "    --- snapshot", "    +++ now"])
+    result.stdout.fnmatch_lines(["*demo-jyt.warc.gz: the replay differs from the snapshots",
+                                 "  xxgk_tzgg_*.expected.json: text:"])
