@@ -124,7 +124,10 @@ class ReplayItem(pytest.Item):
         problems = snapshots.check_recording(self.path, self.config.stash[_SETTINGS])
         if problems:
             pytest.fail(f"{self.path}: the replay differs from the snapshots\n"
-                        + "\n".join(f"  {p}" for p in problems), pytrace=False)
+                        + "\n".join(f"  {p}" for p in problems)
+                        + "\nA page test names the same change: review it and run pytest "
+                          "--zhengwen-update; a page missing on either side needs the source "
+                          "recorded again (zhengwen record).", pytrace=False)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"zhengwen replay: {self.name}"
