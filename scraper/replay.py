@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from warcio.archiveiterator import ArchiveIterator
@@ -95,8 +95,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
                          if k.lower() not in _DROP_HEADERS)
             self.responses.append(RecordedResponse(url, status, kept, body))
 
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(status, headers=headers, stream=_Tee(response.stream, keep),
+        stream = cast(httpx.AsyncByteStream, response.stream)  # an async transport's
+        return httpx.Response(status, headers=headers, stream=_Tee(stream, keep),
                               request=request, extensions=response.extensions)
 
     async def aclose(self) -> None:
