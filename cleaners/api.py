@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -11,7 +12,7 @@ from .article import Article
 from .blocks import block_lines
 from .decode import decode_bytes
 from .extract import extract_lines
-from .lang import detect_language
+from .lang import language_fields
 from .lines import clean_lines
 from .locate import locate_content
 from .metadata import fields_from_lines, meta_fields, split_title, window
@@ -36,8 +37,8 @@ def _heading(tree: LexborHTMLParser, page_title: str) -> str | None:
     return text if 4 <= len(text) <= 120 else None
 
 
-def _merge(*sources: Mapping[str, object]) -> dict[str, object]:
-    merged: dict[str, object] = {}
+def _merge(*sources: Mapping[str, object]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
     for source in sources:
         for key, value in source.items():
             if value and key not in merged:
@@ -88,7 +89,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         author=fields.get("author"), editor=fields.get("editor"),
         sitename=fields.get("sitename") or sitename, keywords=list(fields.get("keywords") or []),
         original_url=fields.get("original_url"),
-        language=detect_language(text or str(title or ""), declared_lang),
+        **language_fields(text or str(title or ""), declared_lang),
         encoding=encoding, removed=removed + cleaned.removed,
         located_by=located.how if located is not None else None,
     )

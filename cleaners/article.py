@@ -22,10 +22,11 @@ class Article:
     ``text`` holds the body paragraphs joined by newlines, without the title.
     ``published`` is ISO 8601: a full timestamp with offset when the time is known,
     a bare date when only the day is known, ``None`` when the page gives none.
+    ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
+    pages it is the page's own tag and ``script`` is ``None``.
     ``located_by`` tells how the body was found in an HTML page: the name of the
     content rule that matched, ``"score"`` (paragraph scoring), or ``None`` (no body,
-    or a text dump); a rule that stops matching is the first sign of a redesign. It is
-    not part of equality (two cleanings with the same output are the same article).
+    or a text dump); a rule that stops matching is the first sign of a redesign.
     """
 
     url: str | None = None
@@ -39,9 +40,10 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     original_url: str | None = None
     language: str | None = None
+    script: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
-    located_by: str | None = field(default=None, compare=False)  # provenance, not content
+    located_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

@@ -24,6 +24,7 @@ from .errors import (
                      NotRecordedError,
                      RecordingError,
                      RobotsDisallowedError,
+                     RobotsUnavailableError,
                      ScraperError,
                      SourcesError,
                      TransportError,
@@ -33,7 +34,7 @@ from .reclean import reclean
 from .record import SourceRecording, record
 from .replay import ReplayTransport, replay_crawl
 from .settings import Settings
-from .sources import Source, load_config, load_sources
+from .sources import Source, load_config, load_sources, source_rules
 from .stats import Stats
 from .store import Archive
 
@@ -52,6 +53,7 @@ __all__ = [
     "ReplayTransport",
     "SourceRecording",
     "RobotsDisallowedError",
+    "RobotsUnavailableError",
     "ScraperError",
     "Settings",
     "Source",
@@ -64,6 +66,7 @@ __all__ = [
     "reclean",
     "record",
     "replay_crawl",
+    "source_rules",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -10,6 +10,7 @@
     │   ├── BodyTooLargeError     the body passed Settings.max_body_bytes
     │   ├── ChallengeError        an anti-bot challenge page (.host, .signature)
     │   ├── RobotsDisallowedError robots.txt forbids the URL
+    │   ├── RobotsUnavailableError robots.txt cannot be read (5xx, unreachable): the host fails
     │   └── NotRecordedError      a replayed crawl asked for a URL the recording lacks
     ├── RecordingError            a recording folder or file cannot be read
     └── ArchiveError              the archive cannot be opened or written
@@ -23,7 +24,8 @@ from __future__ import annotations
 
 __all__ = ["ArchiveError", "ArchiveLockedError", "BodyTooLargeError", "ChallengeError",
            "FetchError", "HTTPStatusError", "NotRecordedError", "RecordingError",
-           "RobotsDisallowedError", "ScraperError", "SourcesError", "TransportError"]
+           "RobotsDisallowedError", "RobotsUnavailableError", "ScraperError", "SourcesError",
+           "TransportError"]
 
 # Statuses worth another attempt: the server or a proxy may recover.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -76,17 +78,22 @@ class BodyTooLargeError(FetchError):
 
 
 class ChallengeError(FetchError):
-    """The host answered with an anti-bot challenge; it is skipped for the rest of the run."""
+    """The host answered with an anti-bot challenge; its new URLs wait for a later run."""
 
     def __init__(self, url: str, host: str, signature: str) -> None:
         self.host = host
         self.signature = signature
-        super().__init__(url, f"anti-bot challenge from {host} ({signature}); host skipped "
-                              "for this run, no bypass is attempted")
+        super().__init__(url, f"anti-bot challenge from {host} ({signature}); "
+                              "no bypass is attempted")
 
 
 class RobotsDisallowedError(FetchError):
     """robots.txt does not allow the URL for our User-Agent."""
+
+
+class RobotsUnavailableError(FetchError):
+    """robots.txt answered 5xx or could not be reached, so nothing on the host may be
+    fetched this run (RFC 9309); an error of the host, not a robots.txt skip."""
 
 
 class NotRecordedError(FetchError):
@@ -102,4 +109,4 @@ class ArchiveError(ScraperError):
 
 
 class ArchiveLockedError(ArchiveError):
-    """Another crawl is running on the same archive."""
+    """Another writer (crawl, reclean) holds the archive."""

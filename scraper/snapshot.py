@@ -25,11 +25,10 @@ from typing import Any
 
 from cleaners import Article, RuleSet, clean_html, clean_text, default_rules
 
-from .crawl import source_rules
 from .errors import ScraperError
 from .replay import replay_crawl
 from .settings import Settings
-from .sources import Source
+from .sources import Source, source_rules
 from .store import Archive
 
 __all__ = ["PAGE_SUFFIXES", "RECORDING_SUFFIX", "Snapshots", "describe_changes", "find_pages",
@@ -40,8 +39,6 @@ PAGE_SUFFIXES = (".html", ".htm", ".txt")
 #: One source's recording (``zhengwen record``), beside the folder of its pages.
 RECORDING_SUFFIX = ".warc.gz"
 _SUFFIX = ".expected.json"
-# Not kept in the archive, so a replayed article cannot be compared on it.
-_NOT_STORED = ("located_by",)
 
 
 def snapshot_path(page: Path) -> Path:
@@ -157,7 +154,6 @@ class Snapshots:
                      for url in sorted(set(got) - set(expected))]
         for url in sorted(set(got) & set(expected)):
             path, snapshot = expected[url]
-            wanted = {k: v for k, v in snapshot.items() if k not in _NOT_STORED}
             problems += [f"{path.name}: {change}"
-                         for change in describe_changes(wanted, snapshot_of(got[url]))]
+                         for change in describe_changes(snapshot, snapshot_of(got[url]))]
         return problems
