@@ -165,9 +165,9 @@ class SourceHealth:
             if key not in newest or (not _enough(row[1], newest[key][4])
                                      and _enough(row[1], row[4])):
                 newest[key] = row
-        return [Figure(*row[:6], bool(row[6]),
-                       self._since(row[0], row[1], row[2]) if row[6] else None)
-                for row in newest.values()]
+        return [Figure(sid, figure, started, value, samples, baseline, bool(drifting),
+                       self._since(sid, figure, started) if drifting else None)
+                for sid, figure, started, value, samples, baseline, drifting in newest.values()]
 
 
 def check_health(conn: sqlite3.Connection, stats: Stats, source_ids: Iterable[str],
