@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+
 from cleaners import RuleSet, default_rules
 
 from .crawl import crawl
 from .replay import RecordingTransport, write_recording
+from .scope import AddressGuard, GuardedTransport, Scope
 from .settings import Settings
 from .snapshot import Snapshots, snapshot_of
 from .sources import Source
@@ -45,27 +48,22 @@ class SourceRecording:
     stats: Stats
 
 
-def _owns(source: Source, url: str) -> bool:
-    parts = urlsplit(url)
-    if source.allowed_hosts:
-        return parts.hostname in source.allowed_hosts or parts.netloc in source.allowed_hosts
-    return parts.netloc in {urlsplit(u).netloc for u in (*source.start_urls, *source.sitemaps,
-                                                          *source.feeds)}
-
-
 def page_source(url: str, sources: Sequence[Source] = ()) -> Source:
     """A source that fetches single pages of ``url``'s host, with no discovery.
 
-    It is the configured source of that host with its start URLs, sitemaps and feeds
-    removed (its selectors still apply), or a bare ``page-<host>`` source.
+    It is the configured source whose scope holds ``url``, with its start URLs,
+    sitemaps and feeds removed (its selectors still apply, its scope is kept), or a
+    bare ``page-<host>`` source.
     """
-    owner = next((s for s in sources if _owns(s, url)), None)
+    owner = next((s for s in sources if Scope.of(s).allows(url)), None)
     if owner is not None:
+        hosts = owner.allowed_hosts or tuple(dict.fromkeys(
+            urlsplit(u).netloc for u in (*owner.start_urls, *owner.sitemaps, *owner.feeds)))
         return dataclasses.replace(owner, start_urls=(), sitemaps=(), feeds=(),
-                                   allowed_hosts=owner.hosts())
+                                   allowed_hosts=hosts)
     host = urlsplit(url).hostname or ""
     return Source(id="page-" + re.sub(r"[^a-z0-9_]+", "-", host.lower()).strip("-"), name=host,
-                  start_urls=(), allowed_hosts=(host,))
+                  start_urls=(), allowed_hosts=(urlsplit(url).netloc,))
 
 
 def _page_name(url: str, taken: set[str]) -> str:
@@ -117,7 +115,10 @@ async def record(sources: Sequence[Source], out_dir: str | Path, settings: Setti
     for source, seeds in jobs:
         if stop is not None and stop.is_set():
             break
-        transport = RecordingTransport()
+        guard = AddressGuard(allow_private=settings.allow_private_hosts)
+        transport = RecordingTransport(
+            GuardedTransport(guard, limits=httpx.Limits(max_connections=settings.concurrency * 2)),
+            max_body_bytes=settings.max_body_bytes)
         source_settings = dataclasses.replace(settings, max_pages_per_source=max(limit, len(seeds)))
         with (tempfile.TemporaryDirectory() as scratch,
               Archive(Path(scratch) / "scratch.sqlite") as archive):

@@ -31,6 +31,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .crawl import crawl
+from .encodings import BudgetExceeded, DecodeFailed, decode_all
 from .errors import NotRecordedError, RecordingError
 from .settings import Settings
 from .sources import Source
@@ -76,10 +77,13 @@ class _Tee(httpx.AsyncByteStream):
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):
-    """A live transport that keeps every complete response in ``responses``."""
+    """Wraps the live transport ``inner`` (the fetcher's, with its address guard) and
+    keeps every complete response in ``responses``."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
-        self._inner = inner or httpx.AsyncHTTPTransport()
+    def __init__(self, inner: httpx.AsyncBaseTransport, *,
+                 max_body_bytes: int = Settings.max_body_bytes) -> None:
+        self._inner = inner
+        self._limit = max_body_bytes
         self.responses: list[RecordedResponse] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -87,9 +91,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         url, status, headers = str(request.url), response.status_code, response.headers
 
         def keep(raw: bytes) -> None:
-            try:  # decode as the client does, so the recording holds what the crawl saw
-                body = httpx.Response(status, headers=headers, content=raw).read()
-            except httpx.DecodingError:
+            try:  # decoded as the fetcher does, so the recording holds what the crawl saw
+                body = decode_all(raw, headers.get("content-encoding", ""), self._limit)
+            except (BudgetExceeded, DecodeFailed):
                 return  # the crawl fails this response too; nothing to replay
             kept = tuple((k.lower(), v) for k, v in headers.multi_items()
                          if k.lower() not in _DROP_HEADERS)
