@@ -126,3 +126,14 @@ def test_record_single_pages(site: DemoSite, tmp_path: Path) -> None:
     urls = [r.url for r in load_recording(tmp_path / "rec" / "demo-jyt.warc.gz").responses]
     assert urls == [f"{site.bases['jyt']}/robots.txt", page]  # no discovery, robots obeyed
     assert "demo-news: 2 responses" in result.stdout  # robots.txt and the page
+
+
+def test_recording_keeps_the_address_guard(site: DemoSite, tmp_path: Path) -> None:
+    path = _sources_file(site, tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("allow_private_hosts = true", ""),
+                    encoding="utf-8")
+    settings, sources = load_config(path)
+    [news] = asyncio.run(record([s for s in sources if s.id == "demo-news"], tmp_path / "rec",
+                                settings))
+    assert news.responses == 0 and news.pages == []
+    assert news.stats.get("fetch/error/BlockedAddressError") == 2  # the list page and the feed
