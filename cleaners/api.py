@@ -11,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .article import Article
 from .blocks import block_lines
 from .decode import decode_bytes
+from .errors import typed_failures
 from .extract import extract_lines
 from .lang import language_fields
 from .lines import clean_lines
@@ -18,7 +19,9 @@ from .locate import locate_content
 from .metadata import fields_from_lines, meta_fields, split_title, window
 from .prune import node_text, prune_tree
 from .rules import RuleSet, resolve_rules
+from .templates import SiteTemplate
 from .textdump import clean_dump
+from .tree import parse_html
 
 __all__ = ["clean_html", "clean_text"]
 
@@ -46,14 +49,17 @@ def _merge(*sources: Mapping[str, object]) -> dict[str, Any]:
     return merged
 
 
+@typed_failures
 def clean_html(html: bytes | str, url: str | None = None, *,
-               headers: Mapping[str, str] | None = None, rules: Rules = None) -> Article:
+               headers: Mapping[str, str] | None = None, rules: Rules = None,
+               template: SiteTemplate | None = None) -> Article:
     """Clean one HTML page into an :class:`Article`.
 
     ``html`` may be bytes (decoded with ``headers``' charset, the page's declaration
     and detection) or text. ``rules`` is a RuleSet, a rules file or several; the
-    default rules apply when it is ``None``. A page without article text gives an
-    Article with empty ``text``, not an error.
+    default rules apply when it is ``None``. ``template`` (a :class:`SiteTemplate`
+    learned from the site's pages) removes the site's recurring blocks. A page
+    without article text gives an Article with empty ``text``, not an error.
     """
     ruleset = resolve_rules(rules)
     encoding = None
@@ -61,7 +67,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         html, encoding = decode_bytes(html, headers, source=url or "<bytes>")
     elif not isinstance(html, str):
         raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, url or "<string>")
     meta = meta_fields(tree)
     title_node = tree.css_first("title")
     page_title = node_text(title_node) if title_node is not None else ""
@@ -70,6 +76,8 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     declared_lang = html_node.attributes.get("lang") if html_node is not None else None
 
     removed = prune_tree(tree, ruleset)
+    if template is not None:
+        removed += template.prune(tree, ruleset)
     located = locate_content(tree, ruleset)
     body = extract_lines(located.node, url) if located is not None else []
     page = ([(line.text, line.inside) for line in block_lines(tree.body, located.node)]
@@ -95,8 +103,13 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     )
 
 
-def clean_text(text: str, url: str | None = None, *, rules: Rules = None) -> Article:
-    """Clean a text dump of a page (one block per line, boilerplate around the article)."""
+@typed_failures
+def clean_text(text: str, url: str | None = None, *, rules: Rules = None,
+               template: SiteTemplate | None = None) -> Article:
+    """Clean a text dump of a page (one block per line, boilerplate around the article).
+
+    ``template`` (a :class:`SiteTemplate` learned from the site's dumps or pages)
+    removes the site's recurring lines."""
     if not isinstance(text, str):
         raise TypeError(f"clean_text() takes str, not {type(text).__name__}")
-    return clean_dump(text, url, resolve_rules(rules))
+    return clean_dump(text, url, resolve_rules(rules), template)
