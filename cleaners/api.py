@@ -99,6 +99,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         original_url=fields.get("original_url"),
         **language_fields(text or str(title or ""), declared_lang),
         encoding=encoding, removed=removed + cleaned.removed,
+        located_by=located.how if located is not None else None,
     )
 
 

@@ -26,6 +26,8 @@ _ARTICLE_COLUMNS = {
     "language": "Detected language (zh, en, ...)",
     "script": "Hans (Simplified) or Hant (Traditional) for Chinese",
     "removed": "JSON list of [rule, text]: every block the cleaner removed and the rule that did",
+    "located_by": "How the body was found: the content rule's name, 'score' (paragraph "
+                  "scoring), or empty",
     "response_id": "The raw response (responses.id) it was cleaned from",
     "cleaned_at": "When it was last cleaned",
 }
@@ -88,6 +90,14 @@ _TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         "host": "Host name", "pages": "Pages it was learned from",
         "data": "The template as JSON (recurring lines and blocks, with sample texts)",
         "updated_at": "When it was last updated"}),
+    "source_health": ("Source health", "Per pass and source, figures that show a site's "
+                      "redesign (empty texts, text length, fields filled), against the "
+                      "source's own history.", {
+        "source_id": "Source id", "figure": "empty_text, median_chars, filled/title ...",
+        "run_started": "The pass (runs.started)", "value": "The figure in this pass",
+        "samples": "Pages the value was computed from",
+        "baseline": "Median of the previous passes, if any",
+        "drifting": "1 when the figure left its baseline"}),
     "migrations": ("Schema migrations", "Migrations applied to this archive.", {
         "name": "Migration name", "applied_at": "When it was applied"}),
 }

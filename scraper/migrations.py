@@ -138,7 +138,20 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             updated_at REAL NOT NULL
         );
     """),
-    ("0007-search", """
+    ("0007-source-health", """
+        CREATE TABLE source_health (
+            source_id   TEXT NOT NULL,
+            figure      TEXT NOT NULL,                -- empty_text, median_chars, filled/title …
+            run_started REAL NOT NULL,                -- the pass (runs.started)
+            value       REAL NOT NULL,
+            samples     INTEGER NOT NULL,             -- pages the value was computed from
+            baseline    REAL,                         -- median of the previous passes, if any
+            drifting    INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (source_id, figure, run_started)
+        );
+        ALTER TABLE articles ADD COLUMN located_by TEXT;  -- content rule name, 'score', NULL
+    """),
+    ("0008-search", """
         -- Full-text search over every article version. The trigram tokenizer needs no word
         -- segmentation, so it serves Chinese; triggers keep it in step with each write.
         CREATE VIRTUAL TABLE articles_fts USING fts5 (
@@ -157,7 +170,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         END;
         INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
     """),
-    ("0008-reprints", """
+    ("0009-reprints", """
         -- MinHash signatures and LSH band keys: a new article finds its candidates with
         -- one indexed query. cluster_id is the id of the cluster's first article.
         CREATE TABLE reprints (
@@ -175,7 +188,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX reprint_bands_key ON reprint_bands (band_key);
         CREATE INDEX reprint_bands_article ON reprint_bands (article_id);
     """),
-    ("0009-latest-articles", """
+    ("0010-latest-articles", """
         -- Each URL's newest version, timestamps in ISO 8601, with its reprint cluster.
         CREATE VIEW latest_articles AS
             SELECT a.*, r.cluster_id
