@@ -20,8 +20,11 @@ class Article:
     """A cleaned article.
 
     ``text`` holds the body paragraphs joined by newlines, without the title.
-    ``published`` is ISO 8601: a full timestamp with offset when the time is known,
-    a bare date when only the day is known, ``None`` when the page gives none.
+    ``published`` is ISO 8601: a timestamp when the time is known (with the offset
+    the page wrote, else +08:00 on a Chinese page, else none), a bare date when only
+    the day is known, ``None`` when the page gives none. ``provenance`` tells where
+    each field came from: ``meta:PubDate``, ``json-ld:datePublished``, ``url``,
+    ``title``, or ``line:<rule name>@<zone>`` for a line of the page.
     """
 
     url: str | None = None
@@ -37,6 +40,7 @@ class Article:
     language: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

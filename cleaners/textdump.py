@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 
 from .article import Article, Removal
-from .dates import find_dates
-from .lang import detect_language
-from .lines import clean_lines, fields_in
+from .fields import Candidate, is_chinese, read_fields, to_article, url_candidates
+from .lines import clean_lines
 from .rules import Rule, RuleSet
 
 __all__ = ["clean_dump", "find_body"]
@@ -81,30 +80,18 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
     header, trailer = lines[:start], lines[end:]
     title = _title(header, matched[:start])
 
-    fields = fields_in(reversed(header), rules)
-    if "published" not in fields:  # a date split over header lines
-        meta_lines = [line for line, rule in zip(header, matched[:start], strict=True)
-                      if rule is None or rule.name.startswith("meta.")]
-        dates = find_dates("\n".join(meta_lines))
-        if dates:
-            fields["published"] = dates[-1][1]
-
     body = [line for line in lines[start:end] if line != title]
     cleaned = clean_lines(body, rules)
     trailing = clean_lines(trailer, rules, trailer=True)
-    for key, value in {**trailing.fields, **cleaned.fields}.items():
-        fields.setdefault(key, value)
 
     removed = [Removal(rule.name if rule else "body.before", line[:_SNIPPET_CHARS])
                for line, rule in zip(header, matched[:start], strict=True) if line != title]
     removed += cleaned.removed + trailing.removed
     removed += [Removal("body.after", line[:_SNIPPET_CHARS]) for line in trailing.lines]
     body_text = "\n".join(cleaned.lines)
-    return Article(
-        url=url or fields.get("url"), title=title, text=body_text,
-        published=fields.get("published"), source=fields.get("source"),
-        author=fields.get("author"), editor=fields.get("editor"),
-        sitename=fields.get("sitename"), keywords=list(fields.get("keywords") or []),
-        original_url=fields.get("original_url"),
-        language=detect_language(body_text or (title or "")), removed=removed,
-    )
+    headline = max((i for i, line in enumerate(header) if line == title), default=None)
+    found = read_fields(lines, start, end, rules, headline=headline,
+                        chinese=is_chinese(body_text or (title or "")),
+                        stated=[Candidate("title", title or "", "title", "title")]
+                        + url_candidates(url))
+    return to_article(found, text=body_text, removed=removed, url=url)

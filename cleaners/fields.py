@@ -1,0 +1,318 @@
+"""The field stage: candidates from every place a page states its metadata, the
+choice among them with evidence, and the one assembly of an :class:`Article`.
+
+HTML pages and text dumps both come here: a page gives candidates from its meta
+tags, JSON-LD, title and URL (see metadata.py) and both give their lines, each
+line tagged with the zone it stands in (header under the headline, first or last
+body lines, trailer, lines before the article, blocks the pruning removed). A
+candidate's zone is its evidence: a date on the line under the headline beats a
+``<meta>`` modified time, which beats a date in a sidebar list (not read at all).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import tzinfo
+
+from .article import Article, Removal
+from .dates import SHANGHAI, find_dates, parse_date, parse_url_date
+from .lang import detect_language
+from .lines import normalise_field
+from .rules import Rule, RuleSet
+
+__all__ = ["Candidate", "Field", "Fields", "choose_fields", "is_chinese", "line_candidates",
+           "read_fields", "to_article", "url_candidates", "zone_lines"]
+
+#: Zones a line can stand in, in the order a reader trusts them.
+HEADER, BODY_FIRST, BODY_LAST, TRAILER, BEFORE, REMOVED = (
+    "header", "body-first", "body-last", "trailer", "before", "removed")
+#: Where each field is looked for, best first. Names without a line zone are the
+#: page's own statements: ``gov-meta`` (PubDate, ContentSource …), ``meta`` (og:,
+#: article:), ``json-ld``, ``url``, ``htmldate``, ``modified`` (update times).
+ORDER: dict[str, tuple[str, ...]] = {
+    "published": (HEADER, "gov-meta", "meta", "json-ld", "htmldate", "url", BODY_FIRST,
+                  BODY_LAST, TRAILER, BEFORE, REMOVED, "modified"),
+    "source": (HEADER, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta", BEFORE),
+    "author": (HEADER, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "json-ld", "meta"),
+    "editor": (HEADER, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta"),
+    "title": ("gov-meta", "heading", "title", "meta", "json-ld", HEADER),
+    "sitename": ("gov-meta", "meta", "json-ld", "title"),
+    "keywords": ("gov-meta", "meta", HEADER, BODY_FIRST, BODY_LAST, TRAILER),
+    "url": ("meta", HEADER, BEFORE, TRAILER),
+    "original_url": (HEADER, BODY_FIRST, BODY_LAST, TRAILER, REMOVED),
+}
+#: For a page not in Chinese the page's machine-readable dates come first: its
+#: visible lines are read with Chinese templates in mind.
+FOREIGN_PUBLISHED = ("meta", "json-ld", "gov-meta", "htmldate", "url", HEADER)
+#: Fields whose every distinct value is kept, in page order (several editors).
+JOINED = frozenset({"editor"})
+#: Byline rules read paragraphs, so only the lines where a byline stands.
+_BYLINE_ZONES = frozenset({HEADER, BODY_FIRST, BODY_LAST})
+_UNLABELLED_DATE_ZONES = frozenset({HEADER, BODY_FIRST})
+_DATE_LINE_MAX_CHARS = 60
+_NEXT_LINE_MAX_CHARS = 20
+_BODY_EDGE = 3
+_HEADER_LINES, _BEFORE_LINES, _TRAILER_LINES = 8, 15, 12
+#: Words around names in bylines (roles, "reported", "compiled"), dropped from names.
+_ROLE_WORDS = re.compile(
+    r"(?:本报|本台|本刊|特约|见习|实习|首席|文字|摄影|视频|图片|全媒体)?"
+    r"(?:记者|通讯员|实习生|编辑|撰稿人?|作者|摄影|摄像|报道|整合|整理|综合|编译|发自\S*|"
+    r"图|文)(?=[\s、，,/／]|$)|^(?:记者|通讯员|实习生|文|图)|[/／|｜:：]")
+_NAME_SPLIT = re.compile(r"[\s、，,;；]+")
+_PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,3}·[\u4e00-\u9fff]{1,8}|"
+                     r"[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,3})$")
+_LABELLED_NAME = re.compile(r"^(?=.*[^\W\d_])[\w·.'-]{1,12}$")
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){1,2}$")
+#: The ends of outlet names (新京报, 新华社, 澎湃新闻网 …): an outlet is never an author.
+_OUTLET = re.compile(r"(?:网|报|社|台|刊|局|厅|委|办|部|院|中心|公司|集团|新闻|频道|在线|"
+                     r"杂志|日报|晚报|时报|周刊|政府|学校|大学|学院|医院)$|\.(?:com|cn|net)",
+                     re.IGNORECASE)
+#: Words that stand where a name should but name nobody (网络整理, 佚名, 系统管理员).
+_NOBODY = re.compile(r"^(?:网络|佚名|本站|本网|匿名|未知|小编|管理员|系统管理员|admin|"
+                     r"administrator|编辑部|网络整理|综合)$", re.IGNORECASE)
+_STAFF_CODE = re.compile(r"[_＿][A-Za-z]{1,4}\d{2,8}$")
+_NOT_A_SOURCE = re.compile(r"^(?:来自|发自|来源于)|[，。！？；]")
+_SOURCE_MAX_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field value and where it came from (``meta:PubDate``, ``line:meta.source@header``)."""
+
+    value: str | tuple[str, ...]
+    origin: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A raw value offered for a field, its zone (its evidence) and its page order."""
+
+    name: str
+    raw: str
+    zone: str
+    origin: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The chosen fields of one article, each with its provenance."""
+
+    url: Field | None = None
+    title: Field | None = None
+    published: Field | None = None
+    source: Field | None = None
+    author: Field | None = None
+    editor: Field | None = None
+    sitename: Field | None = None
+    keywords: Field | None = None
+    original_url: Field | None = None
+
+    def value(self, name: str) -> str | None:
+        found = getattr(self, name)
+        return found.value if found is not None and isinstance(found.value, str) else None
+
+    def provenance(self) -> dict[str, str]:
+        """Field name -> origin, for every field that has a value."""
+        return {f.name: getattr(self, f.name).origin for f in fields(self)
+                if getattr(self, f.name) is not None}
+
+
+def _people(raw: str, labelled: bool = False) -> str | None:
+    """Person names of a byline in page order, roles and outlets dropped. After a
+    label (责任编辑：…) any short name counts; in a paragraph only name shapes do."""
+    if labelled and _LATIN_NAME.match(raw.strip()):
+        return raw.strip()
+    names = []
+    for token in _NAME_SPLIT.split(_ROLE_WORDS.sub(" ", raw)):
+        token = _STAFF_CODE.sub("", token.strip("()（）【】[]“”\"'"))
+        shaped = _LABELLED_NAME.match(token) if labelled else _PERSON.match(token)
+        if (token and shaped and not _OUTLET.search(token)
+                and not _NOBODY.match(token) and token not in names):
+            names.append(token)
+    return " ".join(names) or None
+
+
+def _normalise(name: str, raw: str, zone: str, zone_of_tz: tzinfo | None,
+               origin: str = "") -> object | None:
+    raw = raw.strip()
+    if name == "published":
+        return parse_date(raw, zone=zone_of_tz)
+    if name in ("author", "editor") and zone not in ("meta", "json-ld", "gov-meta"):
+        return _people(raw, labelled=not origin.startswith(("line:byline.", "line:date")))
+    if name in ("author", "editor"):
+        value = normalise_field(name, raw)
+        return _people(value) if isinstance(value, str) and not _OUTLET.search(value) else None
+    if name == "title":
+        return re.sub(r"\s+", " ", raw) or None
+    value = normalise_field(name, raw)
+    if name == "source" and isinstance(value, str) and (
+            _NOT_A_SOURCE.search(value) or len(value) > _SOURCE_MAX_CHARS):
+        return None
+    if name == "keywords" and isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def url_candidates(url: str | None) -> list[Candidate]:
+    """The day a URL path encodes (t20191210_, /2019-12/10/, /201912/10/)."""
+    day = parse_url_date(url)
+    return [Candidate("published", day, "url", "url")] if day else []
+
+
+def zone_lines(count: int, start: int, end: int, headline: int | None,
+               removed: Iterable[int] = ()) -> list[str | None]:
+    """The zone of each of ``count`` lines whose body is ``[start, end)``.
+
+    The header runs from the headline to the body (or the few lines before the body
+    when no headline is found); lines farther away belong to no zone and are not read.
+    """
+    zones: list[str | None] = [None] * count
+    top = headline + 1 if headline is not None and 0 <= start - headline <= 3 * _HEADER_LINES \
+        else max(0, start - _HEADER_LINES // 2)
+    for i in range(max(0, start - _BEFORE_LINES), start):
+        zones[i] = HEADER if i >= top else BEFORE
+    for i in range(start, end):
+        zones[i] = BODY_FIRST if i < start + _BODY_EDGE else (
+            BODY_LAST if i >= end - _BODY_EDGE else None)
+    for i in range(end, min(count, end + _TRAILER_LINES)):
+        zones[i] = TRAILER
+    for i in removed:
+        if 0 <= i < count and zones[i] is None:
+            zones[i] = REMOVED
+    return zones
+
+
+def _rule_hits(rule: Rule, line: str, following: str | None) -> Iterable[tuple[str, str]]:
+    m = rule.search(line)
+    if m is None:
+        return
+    empty = [k for k, v in m.groupdict().items() if not v]
+    if empty and following is not None and len(following) <= _NEXT_LINE_MAX_CHARS:
+        # 责任编辑： / 来源： with the value on the next line.
+        joined = rule.search(f"{line} {following}")
+        m = joined if joined is not None else m
+    for key, value in m.groupdict().items():
+        if value:
+            yield key, value
+
+
+def line_candidates(lines: Sequence[str], zones: Sequence[str | None],
+                    rules: RuleSet) -> list[Candidate]:
+    """Candidates the field and byline rules find in the lines that have a zone, plus
+    unlabelled dates on short lines under the headline."""
+    found: list[Candidate] = []
+    field_rules, bylines = rules.of_kind("field"), rules.of_kind("byline")
+    for i, (line, zone) in enumerate(zip(lines, zones, strict=True)):
+        if zone is None:
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        for rule in field_rules + (bylines if zone in _BYLINE_ZONES else ()):
+            if len(line) <= rule.max_chars:
+                found.extend(Candidate(key, value, zone, f"line:{rule.name}@{zone}", i)
+                             for key, value in _rule_hits(rule, line, following))
+        if zone in _UNLABELLED_DATE_ZONES and len(line) <= _DATE_LINE_MAX_CHARS:
+            found.append(Candidate("published", line, zone, f"line:date@{zone}", i))
+    return found
+
+
+def _split_date_candidates(lines: Sequence[str], zones: Sequence[str | None]) -> list[Candidate]:
+    """A date split over short header lines (2024年 / 10月28日 / 10:34), read joined."""
+    header = [(i, line) for i, (line, zone) in enumerate(zip(lines, zones, strict=True))
+              if zone == HEADER and len(line) <= _DATE_LINE_MAX_CHARS]
+    if len(header) < 2:
+        return []
+    joined = "\n".join(line for _, line in header)
+    return [Candidate("published", joined[pos:], HEADER, "line:split-date@header", header[0][0])
+            for pos, _ in find_dates(joined)[:1]]
+
+
+def _pick(name: str, candidates: list[Candidate], order: Sequence[str],
+          tz: tzinfo | None, taken: Sequence[str] = ()) -> Field | None:
+    """The first usable candidate by zone, then page order (``JOINED`` fields: every
+    distinct one, in page order). A value inside one of ``taken`` is refused."""
+    ranked = sorted((c for c in candidates if c.name == name and c.zone in order),
+                    key=lambda c: (order.index(c.zone), c.order))
+    chosen: list[tuple[object, str]] = []
+    for candidate in ranked:
+        value = _normalise(name, candidate.raw, candidate.zone, tz, candidate.origin)
+        if not value or any(str(value) in other for other in taken):
+            continue
+        if name not in JOINED:
+            return Field(value, candidate.origin)  # type: ignore[arg-type]
+        if all(value != v for v, _ in chosen):
+            chosen.append((value, candidate.origin))
+    if not chosen:
+        return None
+    in_page = sorted(chosen, key=lambda vc: next(c.order for c in ranked if c.origin == vc[1]))
+    names: list[str] = []
+    for value, _ in in_page:
+        names.extend(n for n in str(value).split() if n not in names)
+    return Field(" ".join(names), in_page[0][1])
+
+
+def _with_time(day: Field | None, candidates: list[Candidate], tz: tzinfo | None) -> Field | None:
+    """A day-only date gains the time of a lesser candidate on the same day."""
+    if day is None or "T" in str(day.value):
+        return day
+    for c in candidates:
+        if c.name == "published":
+            stamp = parse_date(c.raw, zone=tz)
+            if stamp and stamp.startswith(f"{day.value}T"):
+                return Field(stamp, f"{day.origin}+{c.origin}")
+    return day
+
+
+def choose_fields(candidates: list[Candidate], *, chinese: bool = True,
+                  lines: Sequence[str] = (), zones: Sequence[str | None] = ()) -> Fields:
+    """The best candidate of each field by its zone (see ORDER), then page order."""
+    tz = SHANGHAI if chinese else None
+    candidates = candidates + _split_date_candidates(lines, zones)
+    chosen = {}
+    for name, order in ORDER.items():
+        if name == "published" and not chinese:
+            order = FOREIGN_PUBLISHED
+        chosen[name] = _pick(name, candidates, order, tz)
+    chosen["published"] = _with_time(chosen["published"], candidates, tz)
+    # The outlet named again in an author slot (作者：示例日报, <meta name=author
+    # content=网易>) is not a byline.
+    outlets = [str(f.value) for f in (chosen["source"], chosen["sitename"]) if f is not None]
+    chosen["author"] = _pick("author", candidates, ORDER["author"], tz, outlets)
+    return Fields(**chosen)
+
+
+def is_chinese(text: str, declared: str | None = None) -> bool:
+    """Whether a page is Chinese: by its text, else by its declared language."""
+    language = detect_language(text, declared)
+    return bool(language and language.lower().startswith("zh"))
+
+
+def to_article(found: Fields, *, text: str, removed: list[Removal], url: str | None,
+               encoding: str | None = None, declared_lang: str | None = None) -> Article:
+    """The one assembly of an Article, for HTML pages and text dumps alike."""
+    title = found.value("title")
+    keywords = found.keywords.value if found.keywords is not None else ()
+    return Article(
+        url=url or found.value("url"), title=title, text=text,
+        published=found.value("published"), source=found.value("source"),
+        author=found.value("author"), editor=found.value("editor"),
+        sitename=found.value("sitename"), keywords=list(keywords),
+        original_url=found.value("original_url"),
+        language=detect_language(text or (title or ""), declared_lang),
+        encoding=encoding, removed=removed, provenance=found.provenance(),
+    )
+
+
+
+def read_fields(lines: Sequence[str], start: int, end: int, rules: RuleSet, *,
+                headline: int | None = None, removed: Iterable[int] = (),
+                stated: Sequence[Candidate] = (), chinese: bool = True) -> Fields:
+    """Fields of an article whose body is ``lines[start:end]``: its lines read by zone
+    (see :func:`zone_lines`) against what the page ``stated`` (meta tags, URL …)."""
+    zones = zone_lines(len(lines), start, end, headline, removed)
+    found = list(stated) + line_candidates(lines, zones, rules)
+    if headline is not None:
+        found.append(Candidate("title", lines[headline], "heading", "heading", headline))
+    return choose_fields(found, chinese=chinese, lines=lines, zones=zones)
