@@ -21,22 +21,25 @@ from .dates import SHANGHAI, find_dates, parse_date, parse_url_date
 from .lang import detect_language
 from .lines import normalise_field
 from .rules import Rule, RuleSet
+from .script import convert
 
 __all__ = ["Candidate", "Field", "Fields", "choose_fields", "is_chinese", "line_candidates",
            "read_fields", "to_article", "url_candidates", "zone_lines"]
 
 #: Zones a line can stand in, in the order a reader trusts them.
-HEADER, BODY_FIRST, BODY_LAST, TRAILER, BEFORE, REMOVED = (
-    "header", "body-first", "body-last", "trailer", "before", "removed")
+HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, BEFORE, REMOVED = (
+    "header", "above", "body-first", "body-last", "trailer", "before", "removed")
 #: Where each field is looked for, best first. Names without a line zone are the
 #: page's own statements: ``gov-meta`` (PubDate, ContentSource …), ``meta`` (og:,
 #: article:), ``json-ld``, ``url``, ``htmldate``, ``modified`` (update times).
 ORDER: dict[str, tuple[str, ...]] = {
-    "published": (HEADER, "gov-meta", "meta", "json-ld", "htmldate", "url", BODY_FIRST,
+    "published": (HEADER, "gov-meta", "meta", "json-ld", "htmldate", ABOVE, "url", BODY_FIRST,
                   BODY_LAST, TRAILER, BEFORE, REMOVED, "modified"),
-    "source": (HEADER, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta", BEFORE),
-    "author": (HEADER, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "json-ld", "meta"),
-    "editor": (HEADER, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta"),
+    "source": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta",
+               BEFORE),
+    "author": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "json-ld",
+               "meta"),
+    "editor": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta"),
     "title": ("gov-meta", "heading", "title", "meta", "json-ld", HEADER),
     "sitename": ("gov-meta", "meta", "json-ld", "title"),
     "keywords": ("gov-meta", "meta", HEADER, BODY_FIRST, BODY_LAST, TRAILER),
@@ -45,21 +48,25 @@ ORDER: dict[str, tuple[str, ...]] = {
 }
 #: For a page not in Chinese the page's machine-readable dates come first: its
 #: visible lines are read with Chinese templates in mind.
-FOREIGN_PUBLISHED = ("meta", "json-ld", "gov-meta", "htmldate", "url", HEADER)
+FOREIGN_PUBLISHED = ("meta", "json-ld", "gov-meta", "htmldate", "url", HEADER, ABOVE)
 #: Fields whose every distinct value is kept, in page order (several editors).
 JOINED = frozenset({"editor"})
 #: Byline rules read paragraphs, so only the lines where a byline stands.
+_STATED = frozenset({"gov-meta", "meta", "json-ld"})
 _BYLINE_ZONES = frozenset({HEADER, BODY_FIRST, BODY_LAST})
 _UNLABELLED_DATE_ZONES = frozenset({HEADER, BODY_FIRST})
 _DATE_LINE_MAX_CHARS = 60
 _NEXT_LINE_MAX_CHARS = 20
 _BODY_EDGE = 3
-_HEADER_LINES, _BEFORE_LINES, _TRAILER_LINES = 8, 15, 12
+_HEADER_LINES, _ABOVE_LINES, _BEFORE_LINES, _TRAILER_LINES = 8, 6, 15, 12
 #: Words around names in bylines (roles, "reported", "compiled"), dropped from names.
+_ROLES = ("记者", "通讯员", "实习生", "编辑", "撰稿人", "撰稿", "作者", "摄影", "摄像", "报道", "整合",
+          "整理", "综合", "编译", "图", "文")
 _ROLE_WORDS = re.compile(
     r"(?:本报|本台|本刊|特约|见习|实习|首席|文字|摄影|视频|图片|全媒体)?"
-    r"(?:记者|通讯员|实习生|编辑|撰稿人?|作者|摄影|摄像|报道|整合|整理|综合|编译|发自\S*|"
-    r"图|文)(?=[\s、，,/／]|$)|^(?:记者|通讯员|实习生|文|图)|[/／|｜:：]")
+    rf"(?:{'|'.join(_ROLES)}|发自\S*)(?=[\s、，,/／]|$)|^(?:记者|通讯员|实习生|文|图)|[/／|｜:：]")
+_ROLE_WORDS = re.compile("|".join(dict.fromkeys(
+    convert(_ROLE_WORDS.pattern, locale) for locale in ("zh-cn", "zh-hant", "zh-tw", "zh-hk"))))
 _NAME_SPLIT = re.compile(r"[\s、，,;；]+")
 _PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,3}·[\u4e00-\u9fff]{1,8}|"
                      r"[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,3})$")
@@ -128,9 +135,11 @@ def _people(raw: str, labelled: bool = False) -> str | None:
     names = []
     for token in _NAME_SPLIT.split(_ROLE_WORDS.sub(" ", raw)):
         token = _STAFF_CODE.sub("", token.strip("()（）【】[]“”\"'"))
-        shaped = _LABELLED_NAME.match(token) if labelled else _PERSON.match(token)
-        if (token and shaped and not _OUTLET.search(token)
-                and not _NOBODY.match(token) and token not in names):
+        # After a label (作者：, 文/) an office may be the writer (文/示例省教育厅);
+        # in a paragraph an outlet's name (新京报记者 X) is only the employer.
+        shaped = (_LABELLED_NAME.match(token) if labelled
+                  else _PERSON.match(token) and not _OUTLET.search(token))
+        if token and shaped and not _NOBODY.match(token) and token not in names:
             names.append(token)
     return " ".join(names) or None
 
@@ -174,6 +183,9 @@ def zone_lines(count: int, start: int, end: int, headline: int | None,
         else max(0, start - _HEADER_LINES // 2)
     for i in range(max(0, start - _BEFORE_LINES), start):
         zones[i] = HEADER if i >= top else BEFORE
+    if headline is not None:  # a meta block above the headline (date / 来源 / headline)
+        for i in range(max(0, headline - _ABOVE_LINES), headline):
+            zones[i] = ABOVE
     for i in range(start, end):
         zones[i] = BODY_FIRST if i < start + _BODY_EDGE else (
             BODY_LAST if i >= end - _BODY_EDGE else None)
@@ -219,26 +231,27 @@ def line_candidates(lines: Sequence[str], zones: Sequence[str | None],
 
 
 def _split_date_candidates(lines: Sequence[str], zones: Sequence[str | None]) -> list[Candidate]:
-    """A date split over short header lines (2024年 / 10月28日 / 10:34), read joined."""
-    header = [(i, line) for i, (line, zone) in enumerate(zip(lines, zones, strict=True))
-              if zone == HEADER and len(line) <= _DATE_LINE_MAX_CHARS]
-    if len(header) < 2:
-        return []
-    joined = "\n".join(line for _, line in header)
-    return [Candidate("published", joined[pos:], HEADER, "line:split-date@header", header[0][0])
-            for pos, _ in find_dates(joined)[:1]]
+    """A date split over short lines next to the headline (2024年 / 10月28日 / 10:34)."""
+    found = []
+    for zone in (HEADER, ABOVE):
+        near = [(i, line) for i, (line, z) in enumerate(zip(lines, zones, strict=True))
+                if z == zone and len(line) <= _DATE_LINE_MAX_CHARS]
+        joined = "\n".join(line for _, line in near)
+        found += [Candidate("published", joined[pos:], zone, f"line:split-date@{zone}",
+                            near[0][0]) for pos, _ in find_dates(joined)[:1] if len(near) > 1]
+    return found
 
 
 def _pick(name: str, candidates: list[Candidate], order: Sequence[str],
           tz: tzinfo | None, taken: Sequence[str] = ()) -> Field | None:
     """The first usable candidate by zone, then page order (``JOINED`` fields: every
-    distinct one, in page order). A value inside one of ``taken`` is refused."""
+    distinct one, in page order). A meta value inside one of ``taken`` is refused."""
     ranked = sorted((c for c in candidates if c.name == name and c.zone in order),
                     key=lambda c: (order.index(c.zone), c.order))
     chosen: list[tuple[object, str]] = []
     for candidate in ranked:
         value = _normalise(name, candidate.raw, candidate.zone, tz, candidate.origin)
-        if not value or any(str(value) in other for other in taken):
+        if not value or (candidate.zone in _STATED and any(str(value) in t for t in taken)):
             continue
         if name not in JOINED:
             return Field(value, candidate.origin)  # type: ignore[arg-type]
@@ -276,8 +289,7 @@ def choose_fields(candidates: list[Candidate], *, chinese: bool = True,
             order = FOREIGN_PUBLISHED
         chosen[name] = _pick(name, candidates, order, tz)
     chosen["published"] = _with_time(chosen["published"], candidates, tz)
-    # The outlet named again in an author slot (作者：示例日报, <meta name=author
-    # content=网易>) is not a byline.
+    # A CMS fills <meta name=author> with the site (网易): not a byline.
     outlets = [str(f.value) for f in (chosen["source"], chosen["sitename"]) if f is not None]
     chosen["author"] = _pick("author", candidates, ORDER["author"], tz, outlets)
     return Fields(**chosen)

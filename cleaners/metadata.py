@@ -41,7 +41,9 @@ META_TAGS: tuple[tuple[str, str, str], ...] = (
     ("source", "meta", "mediaid"), ("keywords", "meta", "keywords"),
     ("keywords", "meta", "news_keywords"),
 )
-_META = {name.lower(): (i, fieldname, zone) for i, (fieldname, zone, name) in enumerate(META_TAGS)}
+_META: dict[str, tuple[int, str, str]] = {}
+for _i, (_field, _zone, _name) in enumerate(META_TAGS):
+    _META.setdefault(_name.lower(), (_i, _field, _zone))
 #: JSON-LD keys -> fields; nesting deeper than this is not walked (a page's data,
 #: not a program, and a hostile page must not exhaust the stack).
 _JSON_LD_KEYS = {"headline": "title", "datePublished": "published", "dateCreated": "published",
@@ -55,6 +57,7 @@ _SITE_AFTER_HYPHEN = re.compile(
 _SPACES = re.compile(r"\s+")
 _HEADLINE_MIN, _HEADLINE_MAX = 4, 120
 _HEADLINE_SEARCH = 15
+_SECTION_MAX_CHARS = 6  # 新闻动态, 通知公告: a section name in the <title>, not a headline
 _SENTENCE_END = re.compile(r"[。；;，,：:]$")
 _BREADCRUMB = re.compile(r"[>›»]|^\s*(?:首页|当前位置|您的位置|你的位置|位置)")
 
@@ -147,22 +150,23 @@ def find_headline(lines: Sequence[str], start: int, page_title: str,
 
     The nearest line that the ``<title>`` begins with (the title minus its site
     suffix) or that is one of the page's h1/h2, else the nearest line right above a
-    meta line (发布时间 … 来源 …): a section heading (新闻动态) stands elsewhere.
+    meta line (发布时间 … 来源 …). A short named line above that one is a section
+    heading (新闻动态) that the ``<title>`` repeats, and the line above the meta wins.
     """
     title = _squash(page_title)
     heads = {_squash(h) for h in headings}
     low = max(0, start - _HEADLINE_SEARCH)
     window = range(min(len(lines) - 1, start + 1), low - 1, -1)
-    for i in window:
-        line = _squash(lines[i])
-        if _headline_like(lines[i]) and (line in heads and title.startswith(line[:6])
-                                         or title.startswith(line)):
-            return i
-    for i in window:
-        if (i + 1 < len(lines) and meta_lines[i + 1] and not meta_lines[i]
-                and _headline_like(lines[i]) and not _BREADCRUMB.search(lines[i])):
-            return i
-    return None
+    named = next((i for i in window if _headline_like(lines[i]) and (
+        _squash(lines[i]) in heads and title.startswith(_squash(lines[i])[:6])
+        or title.startswith(_squash(lines[i])))), None)
+    above_meta = next((i for i in window if i + 1 < len(lines) and meta_lines[i + 1]
+                       and not meta_lines[i] and _headline_like(lines[i])
+                       and not _BREADCRUMB.search(lines[i])), None)
+    if named is None or (above_meta is not None and above_meta > named
+                         and len(_squash(lines[named])) <= _SECTION_MAX_CHARS):
+        return above_meta
+    return named
 
 
 def align_lines(before: Sequence[str], after: Sequence[tuple[str, bool]]
