@@ -23,7 +23,8 @@ class Article:
     ``published`` is ISO 8601: a timestamp when the time is known (with the offset
     the page wrote, else +08:00 on a Chinese page, else none), a bare date when only
     the day is known, ``None`` when the page gives none. ``provenance`` tells where
-    each field came from: ``meta:PubDate``, ``json-ld:datePublished``, ``url``,
+    each field came from (it explains the values and takes no part in comparisons):
+    ``meta:PubDate``, ``json-ld:datePublished``, ``url``,
     ``title``, or ``line:<rule name>@<zone>`` for a line of the page.
     """
 
@@ -40,7 +41,7 @@ class Article:
     language: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

@@ -14,7 +14,7 @@ parsed here, and only a calendar-valid result between 1990 and the fetch time co
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 __all__ = ["SHANGHAI", "find_dates", "parse_date", "parse_url_date"]
@@ -86,7 +86,7 @@ def _cn_number(text: str) -> int:
 
 def _offset(raw: str) -> tzinfo:
     if raw == "Z":
-        return timezone.utc
+        return UTC
     m = _TZ.match(raw)
     if m is None:
         raise ValueError(raw)
@@ -128,7 +128,7 @@ def _to_iso(g: dict[str, str | None], zone: tzinfo | None, now: datetime | None)
                 stamp = stamp.replace(tzinfo=zone)
     except (ValueError, OverflowError, StopIteration):
         return None
-    limit = (now or datetime.now(timezone.utc)).date() + _FUTURE_SLACK
+    limit = (now or datetime.now(UTC)).date() + _FUTURE_SLACK
     if day > limit:
         return None
     return stamp.isoformat() if stamp is not None else day.isoformat()

@@ -59,6 +59,7 @@ _DATE_LINE_MAX_CHARS = 60
 _NEXT_LINE_MAX_CHARS = 20
 _BODY_EDGE = 3
 _HEADER_LINES, _ABOVE_LINES, _BEFORE_LINES, _TRAILER_LINES = 8, 6, 15, 12
+_REMOVED_AFTER_LINES = 40
 #: Words around names in bylines (roles, "reported", "compiled"), dropped from names.
 _ROLES = ("记者", "通讯员", "实习生", "编辑", "撰稿人", "撰稿", "作者", "摄影", "摄像", "报道", "整合",
           "整理", "综合", "编译", "图", "文")
@@ -191,8 +192,8 @@ def zone_lines(count: int, start: int, end: int, headline: int | None,
             BODY_LAST if i >= end - _BODY_EDGE else None)
     for i in range(end, min(count, end + _TRAILER_LINES)):
         zones[i] = TRAILER
-    for i in removed:
-        if 0 <= i < count and zones[i] is None:
+    for i in removed:  # near the article only: a removed sidebar far away says nothing
+        if start - _BEFORE_LINES <= i < end + _REMOVED_AFTER_LINES and zones[i] is None:
             zones[i] = REMOVED
     return zones
 
@@ -217,11 +218,13 @@ def line_candidates(lines: Sequence[str], zones: Sequence[str | None],
     unlabelled dates on short lines under the headline."""
     found: list[Candidate] = []
     field_rules, bylines = rules.of_kind("field"), rules.of_kind("byline")
+    screen = rules.screen("field")
     for i, (line, zone) in enumerate(zip(lines, zones, strict=True)):
         if zone is None:
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
-        for rule in field_rules + (bylines if zone in _BYLINE_ZONES else ()):
+        fielded = field_rules if screen is not None and screen.search(line) else ()
+        for rule in fielded + (bylines if zone in _BYLINE_ZONES else ()):
             if len(line) <= rule.max_chars:
                 found.extend(Candidate(key, value, zone, f"line:{rule.name}@{zone}", i)
                              for key, value in _rule_hits(rule, line, following))

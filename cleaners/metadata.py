@@ -230,9 +230,11 @@ def html_fields(facts: PageFacts, after: Sequence[tuple[str, bool]], text: str,
     lines, inside, removed = align_lines(facts.lines, after)
     start = next((i for i, flag in enumerate(inside) if flag), len(lines))
     end = max((i + 1 for i, flag in enumerate(inside) if flag), default=start)
-    field_rules = rules.of_kind("field")
-    meta_lines = [any(len(line) <= r.max_chars and r.search(line) for r in field_rules)
-                  for line in lines]
+    field_rules, screen = rules.of_kind("field"), rules.screen("field")
+    near = range(max(0, start - _HEADLINE_SEARCH), min(len(lines), start + 2))
+    meta_lines = [i in near and screen is not None and screen.search(lines[i]) and any(
+        len(lines[i]) <= r.max_chars and r.search(lines[i]) for r in field_rules)
+        for i in range(len(lines))]
     headline = find_headline(lines, start, facts.page_title, facts.headings, meta_lines)
     chinese = is_chinese(text or facts.page_title, facts.declared_lang)
     stated = list(facts.candidates)

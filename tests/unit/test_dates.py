@@ -1,5 +1,5 @@
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -39,7 +39,7 @@ def test_offset_kept_and_zone_only_without_one() -> None:
 
 
 def test_future_of_the_fetch_rejected() -> None:
-    fetched = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    fetched = datetime(2020, 1, 1, tzinfo=UTC)
     assert parse_date("2020-03-01 更新 2019-12-31", now=fetched) == "2019-12-31"
     assert parse_url_date("http://a.cn/2021/0301/x.html", now=fetched) is None
 
