@@ -165,10 +165,12 @@ class Scores:
     right: dict[str, int]
     checked: dict[str, int]
     misses: list[tuple[str, str, str, object]]
+    #: Pages whose gold names no author but that got one (not a check, shown apart).
+    extra_authors: list[tuple[str, object]]
 
     @classmethod
     def empty(cls) -> Scores:
-        return cls({}, {}, [])
+        return cls({}, {}, [], [])
 
     def add(self, entry: GoldEntry, found: Found) -> None:
         for field in (*FIELDS, DAY):
@@ -176,6 +178,8 @@ class Scores:
             got = found.get("published" if field == DAY else field)
             verdict = field_right(field, gold, got)
             if verdict is None:
+                if _norm(got):
+                    self.extra_authors.append((entry.key, got))
                 continue
             self.checked[field] = self.checked.get(field, 0) + 1
             self.right[field] = self.right.get(field, 0) + int(verdict)
@@ -205,10 +209,11 @@ def score(entries: list[GoldEntry],
 
 def _report(results: dict[str, Scores], out=sys.stdout) -> None:
     columns = (*FIELDS, DAY)
-    out.write(f"{'extractor':16}" + "".join(f"{c:>15}" for c in columns) + f"{'all':>8}\n")
+    out.write(f"{'extractor':16}" + "".join(f"{c:>15}" for c in columns)
+              + f"{'all':>8}{'author, gold none':>19}\n")
     for name, scores in results.items():
         cells = "".join(f"{scores.cell(c):>9} {scores.share(c):4.0%}" for c in columns)
-        out.write(f"{name:16}{cells}{scores.share():8.1%}\n")
+        out.write(f"{name:16}{cells}{scores.share():8.1%}{len(scores.extra_authors):>19}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         for key, field, gold, got in results["clean_html/text"].misses:
             print(f"  {field:9} {key}: gold {gold!r} got {got!r}")
+        for key, got in results["clean_html/text"].extra_authors:
+            print(f"  author    {key}: gold '' got {got!r} (not counted)")
     return 0
 
 

@@ -27,8 +27,8 @@ __all__ = ["Candidate", "Field", "Fields", "choose_fields", "is_chinese", "line_
            "read_fields", "to_article", "url_candidates", "zone_lines"]
 
 #: Zones a line can stand in, in the order a reader trusts them.
-HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, BEFORE, REMOVED = (
-    "header", "above", "body-first", "body-last", "trailer", "before", "removed")
+HEADER, ABOVE, BODY_FIRST, BODY, BODY_LAST, TRAILER, BEFORE, REMOVED = (
+    "header", "above", "body-first", "body", "body-last", "trailer", "before", "removed")
 #: Where each field is looked for, best first. Names without a line zone are the
 #: page's own statements: ``gov-meta`` (PubDate, ContentSource …), ``meta`` (og:,
 #: article:), ``json-ld``, ``url``, ``htmldate``, ``modified`` (update times).
@@ -36,10 +36,10 @@ ORDER: dict[str, tuple[str, ...]] = {
     "published": (HEADER, "gov-meta", "meta", "json-ld", "htmldate", ABOVE, "url", BODY_FIRST,
                   BODY_LAST, TRAILER, BEFORE, REMOVED, "modified"),
     "source": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta",
-               BEFORE),
-    "author": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "json-ld",
-               "meta"),
-    "editor": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta"),
+               BODY, BEFORE),
+    "author": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, BODY, "gov-meta",
+               "json-ld", "meta", BEFORE),
+    "editor": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, BODY, "gov-meta", "meta"),
     "title": ("gov-meta", "heading", "title", "meta", "json-ld", HEADER),
     "sitename": ("gov-meta", "meta", "json-ld", "title"),
     "keywords": ("gov-meta", "meta", HEADER, BODY_FIRST, BODY_LAST, TRAILER),
@@ -53,22 +53,23 @@ FOREIGN_PUBLISHED = ("meta", "json-ld", "gov-meta", "htmldate", "url", HEADER, A
 JOINED = frozenset({"editor"})
 #: Byline rules read paragraphs, so only the lines where a byline stands.
 _STATED = frozenset({"gov-meta", "meta", "json-ld"})
-_BYLINE_ZONES = frozenset({HEADER, BODY_FIRST, BODY_LAST})
+_BYLINE_ZONES = frozenset({HEADER, BODY_FIRST, BODY, BODY_LAST})
 _UNLABELLED_DATE_ZONES = frozenset({HEADER, BODY_FIRST})
 _DATE_LINE_MAX_CHARS = 60
 _NEXT_LINE_MAX_CHARS = 20
-_BODY_EDGE = 3
+_BODY_FIRST_LINES, _BODY_LAST_LINES = 5, 3
 _HEADER_LINES, _ABOVE_LINES, _BEFORE_LINES, _TRAILER_LINES = 8, 6, 15, 12
 _REMOVED_AFTER_LINES = 40
 #: Words around names in bylines (roles, "reported", "compiled"), dropped from names.
-_ROLES = ("记者", "通讯员", "实习生", "编辑", "撰稿人", "撰稿", "作者", "摄影", "摄像", "报道", "整合",
-          "整理", "综合", "编译", "图", "文")
+_ROLES = ("记者", "通讯员", "实习生", "编辑", "撰稿人", "撰稿", "作者", "评论员", "摄影", "摄像", "报道",
+          "整合", "整理", "综合", "编译", "执笔", "采写")
 _ROLE_WORDS = re.compile(
-    r"(?:本报|本台|本刊|特约|见习|实习|首席|文字|摄影|视频|图片|全媒体)?"
-    rf"(?:{'|'.join(_ROLES)}|发自\S*)(?=[\s、，,/／]|$)|^(?:记者|通讯员|实习生|文|图)|[/／|｜:：]")
+    rf"[^\s、，,/／|｜:：]{{0,12}}?(?:{'|'.join(_ROLES)}|发自\S*)(?=[\s、，,/／丨︱|｜]|$)"
+    r"|^(?:记者|通讯员|实习生|评论员|文|图)|[/／丨︱|｜:：]")
 _ROLE_WORDS = re.compile("|".join(dict.fromkeys(
     convert(_ROLE_WORDS.pattern, locale) for locale in ("zh-cn", "zh-hant", "zh-tw", "zh-hk"))))
-_NAME_SPLIT = re.compile(r"[\s、，,;；]+")
+_NAME_SPLIT = re.compile(r"[\s、，,;；&＆]+")
+_PHOTO_CREDIT = re.compile(r"摄$|^摄影?")
 _PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,3}·[\u4e00-\u9fff]{1,8}|"
                      r"[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,3})$")
 _LABELLED_NAME = re.compile(r"^(?=.*[^\W\d_])[\w·.'-]{1,12}$")
@@ -133,16 +134,33 @@ def _people(raw: str, labelled: bool = False) -> str | None:
     label (责任编辑：…) any short name counts; in a paragraph only name shapes do."""
     if labelled and _LATIN_NAME.match(raw.strip()):
         return raw.strip()
-    names = []
-    for token in _NAME_SPLIT.split(_ROLE_WORDS.sub(" ", raw)):
-        token = _STAFF_CODE.sub("", token.strip("()（）【】[]“”\"'"))
+    tokens = [_STAFF_CODE.sub("", t.strip("()（）【】[]“”\"'"))
+              for t in _NAME_SPLIT.split(_ROLE_WORDS.sub(" ", raw))]
+    names: list[str] = []
+    for token in _joined_halves(tokens):
         # After a label (作者：, 文/) an office may be the writer (文/示例省教育厅);
         # in a paragraph an outlet's name (新京报记者 X) is only the employer.
         shaped = (_LABELLED_NAME.match(token) if labelled
                   else _PERSON.match(token) and not _OUTLET.search(token))
-        if token and shaped and not _NOBODY.match(token) and token not in names:
+        if (token and shaped and not _NOBODY.match(token) and not _PHOTO_CREDIT.search(token)
+                and token not in names):
             names.append(token)
     return " ".join(names) or None
+
+
+def _joined_halves(tokens: list[str]) -> list[str]:
+    """People's Daily pads two-character names to three places: 方 敏 -> 方敏."""
+    out: list[str] = []
+    for token in tokens:
+        if len(token) == 1 and out and len(out[-1]) == 1:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _is_person(value: object) -> bool:
+    return all(_PERSON.match(n) and not _OUTLET.search(n) for n in str(value).split())
 
 
 def _normalise(name: str, raw: str, zone: str, zone_of_tz: tzinfo | None,
@@ -188,8 +206,8 @@ def zone_lines(count: int, start: int, end: int, headline: int | None,
         for i in range(max(0, headline - _ABOVE_LINES), headline):
             zones[i] = ABOVE
     for i in range(start, end):
-        zones[i] = BODY_FIRST if i < start + _BODY_EDGE else (
-            BODY_LAST if i >= end - _BODY_EDGE else None)
+        zones[i] = BODY_FIRST if i < start + _BODY_FIRST_LINES else (
+            BODY_LAST if i >= end - _BODY_LAST_LINES else BODY)
     for i in range(end, min(count, end + _TRAILER_LINES)):
         zones[i] = TRAILER
     for i in removed:  # near the article only: a removed sidebar far away says nothing
@@ -252,16 +270,20 @@ def _pick(name: str, candidates: list[Candidate], order: Sequence[str],
     ranked = sorted((c for c in candidates if c.name == name and c.zone in order),
                     key=lambda c: (order.index(c.zone), c.order))
     chosen: list[tuple[object, str]] = []
+    fallback: Field | None = None  # an office credited as author, when no person is
     for candidate in ranked:
         value = _normalise(name, candidate.raw, candidate.zone, tz, candidate.origin)
         if not value or (candidate.zone in _STATED and any(str(value) in t for t in taken)):
+            continue
+        if name == "author" and not _is_person(value):
+            fallback = fallback or Field(value, candidate.origin)  # type: ignore[arg-type]
             continue
         if name not in JOINED:
             return Field(value, candidate.origin)  # type: ignore[arg-type]
         if all(value != v for v, _ in chosen):
             chosen.append((value, candidate.origin))
     if not chosen:
-        return None
+        return fallback
     in_page = sorted(chosen, key=lambda vc: next(c.order for c in ranked if c.origin == vc[1]))
     names: list[str] = []
     for value, _ in in_page:
