@@ -25,7 +25,8 @@ _FUTURE_SLACK = timedelta(days=1)  # a page's clock may run ahead of the fetcher
 
 _S = r"[\s\u3000]*"  # any run of blanks, newlines included (dumps split dates over lines)
 _HALF = r"(?P<half>上午|下午|早上|晚上|凌晨|中午|AM|PM|am|pm)?"
-_TIME = (rf"(?:{_S}{_HALF}{_S}(?P<H>[01]?\d|2[0-3]){_S}[:：时點点]{_S}(?P<M>[0-5]\d)"
+_WEEKDAY = r"(?:(?:星期|礼拜|禮拜|周|週)[一二三四五六日天])?"
+_TIME = (rf"(?:{_S}{_WEEKDAY}{_S}{_HALF}{_S}(?P<H>[01]?\d|2[0-3]){_S}[:：时點点]{_S}(?P<M>[0-5]\d)"
          rf"(?:{_S}[:：分]{_S}(?P<S>[0-5]\d))?{_S}(?P<half2>AM|PM|am|pm)?)?")
 _CN_DIGITS = "〇○零一二三四五六七八九"
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",

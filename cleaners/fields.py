@@ -65,7 +65,7 @@ _ROLES = ("记者", "通讯员", "实习生", "编辑", "撰稿人", "撰稿", "
           "整合", "整理", "综合", "编译", "执笔", "采写")
 _ROLE_WORDS = re.compile(
     rf"[^\s、，,/／|｜:：]{{0,12}}?(?:{'|'.join(_ROLES)}|发自\S*)(?=[\s、，,/／丨︱|｜]|$)"
-    r"|^(?:记者|通讯员|实习生|评论员|文|图)|[/／丨︱|｜:：]")
+    r"|^(?:记者|通讯员|实习生|评论员)|[/／丨︱|｜:：]")
 _ROLE_WORDS = re.compile("|".join(dict.fromkeys(
     convert(_ROLE_WORDS.pattern, locale) for locale in ("zh-cn", "zh-hant", "zh-tw", "zh-hk"))))
 _NAME_SPLIT = re.compile(r"[\s、，,;；&＆]+")
@@ -81,8 +81,15 @@ _OUTLET = re.compile(r"(?:网|报|社|台|刊|局|厅|委|办|部|院|中心|公
 #: Words that stand where a name should but name nobody (网络整理, 佚名, 系统管理员).
 _NOBODY = re.compile(r"^(?:网络|佚名|本站|本网|匿名|未知|小编|管理员|系统管理员|admin|"
                      r"administrator|编辑部|网络整理|综合)$", re.IGNORECASE)
+#: A suffix naming a site, channel or office: short, not a number, ending in an
+#: organisation word. Applied to every title candidate, at most three times.
+_SITE_SUFFIX = re.compile(
+    r"(?:\s+(?!\d)[^\s\-_|｜—–]{2,16}?|\s*[-_|｜—–]\s*(?!\d)[^\s\-_|｜—–]{0,16}?)"
+    r"(?:网|频道|网站|门户|在线|新闻|政府|中心|办事处|医院|纪检|委员会|管理局|教育局|教育厅|日报|"
+    r"晚报|时报|报|台|站)$")
+_TITLE_MIN_CHARS = 4
 _STAFF_CODE = re.compile(r"[_＿][A-Za-z]{1,4}\d{2,8}$")
-_NOT_A_SOURCE = re.compile(r"^(?:来自|发自|来源于)|[，。！？；]")
+_NOT_A_SOURCE = re.compile(r"^(?:来自|发自|来源于|本站|本网|网络|互联网|原创|字号|字体)$|^(?:来自|发自)|[，。！？；]|《.*》.{4,}")
 _SOURCE_MAX_CHARS = 30
 
 
@@ -148,6 +155,17 @@ def _people(raw: str, labelled: bool = False) -> str | None:
     return " ".join(names) or None
 
 
+def _without_site_suffix(title: str) -> str:
+    """The title without the site, department or channel names a CMS appends after
+    "_", "-", "|" or a space (…_示例网, …-股票频道, … 东区办事处)."""
+    for _ in range(3):
+        m = _SITE_SUFFIX.search(title)
+        if m is None or m.start() < _TITLE_MIN_CHARS:
+            break
+        title = title[:m.start()]
+    return title
+
+
 def _joined_halves(tokens: list[str]) -> list[str]:
     """People's Daily pads two-character names to three places: 方 敏 -> 方敏."""
     out: list[str] = []
@@ -174,8 +192,8 @@ def _normalise(name: str, raw: str, zone: str, zone_of_tz: tzinfo | None,
         value = normalise_field(name, raw)
         return _people(value) if isinstance(value, str) and not _OUTLET.search(value) else None
     if name == "title":
-        return re.sub(r"\s+", " ", raw) or None
-    value = normalise_field(name, raw)
+        return _without_site_suffix(re.sub(r"\s+", " ", raw)) or None
+    value = normalise_field(name, raw.strip("·•・ "))
     if name == "source" and isinstance(value, str) and (
             _NOT_A_SOURCE.search(value) or len(value) > _SOURCE_MAX_CHARS):
         return None
@@ -217,17 +235,20 @@ def zone_lines(count: int, start: int, end: int, headline: int | None,
 
 
 def _rule_hits(rule: Rule, line: str, following: str | None) -> Iterable[tuple[str, str]]:
-    m = rule.search(line)
-    if m is None:
-        return
-    empty = [k for k, v in m.groupdict().items() if not v]
-    if empty and following is not None and len(following) <= _NEXT_LINE_MAX_CHARS:
-        # 责任编辑： / 来源： with the value on the next line.
-        joined = rule.search(f"{line} {following}")
-        m = joined if joined is not None else m
-    for key, value in m.groupdict().items():
-        if value:
-            yield key, value
+    """Every (field, value) the rule's patterns give in the line: a line may hold
+    several (编辑：A 责任编辑：B)."""
+    for pattern in rule.patterns:
+        matches = list(pattern.finditer(line))
+        for m in matches:
+            groups = m.groupdict()
+            if not all(groups.values()) and following is not None and (
+                    len(following) <= _NEXT_LINE_MAX_CHARS and m.end() == len(line.rstrip())):
+                # 责任编辑： / 来源： with the value on the next line.
+                joined = pattern.match(f"{line} {following}", m.start())
+                groups = joined.groupdict() if joined is not None else groups
+            yield from ((key, value) for key, value in groups.items() if value)
+        if matches:
+            return
 
 
 def line_candidates(lines: Sequence[str], zones: Sequence[str | None],

@@ -57,6 +57,7 @@ _SITE_AFTER_HYPHEN = re.compile(
 _SPACES = re.compile(r"\s+")
 _HEADLINE_MIN, _HEADLINE_MAX = 4, 120
 _HEADLINE_SEARCH = 15
+_TITLE_SHARE = 0.6  # a line the <title> starts with is the headline if it is most of it
 _SECTION_MAX_CHARS = 6  # 新闻动态, 通知公告: a section name in the <title>, not a headline
 _SENTENCE_END = re.compile(r"[。；;，,：:]$")
 _BREADCRUMB = re.compile(r"[>›»]|^\s*(?:首页|当前位置|您的位置|你的位置|位置)")
@@ -157,9 +158,11 @@ def find_headline(lines: Sequence[str], start: int, page_title: str,
     heads = {_squash(h) for h in headings}
     low = max(0, start - _HEADLINE_SEARCH)
     window = range(min(len(lines) - 1, start + 1), low - 1, -1)
+    main = _squash(split_title(page_title)[0] or "")
     named = next((i for i in window if _headline_like(lines[i]) and (
         _squash(lines[i]) in heads and title.startswith(_squash(lines[i])[:6])
-        or title.startswith(_squash(lines[i])))), None)
+        or title.startswith(_squash(lines[i]))
+        and len(_squash(lines[i])) >= _TITLE_SHARE * len(main))), None)
     above_meta = next((i for i in window if i + 1 < len(lines) and meta_lines[i + 1]
                        and not meta_lines[i] and _headline_like(lines[i])
                        and not _BREADCRUMB.search(lines[i])), None)
