@@ -44,6 +44,8 @@ DATE_FORMATS: tuple[tuple[str, str], ...] = (
                          rf"{_S}月{_S}(?P<cd>[一二三四五六七八九十]{{1,3}}){_S}日"),
     ("numeric", rf"(?P<y>(?:19|20)\d{{2}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})"
                 rf"(?!\d){_TIME}"),
+    ("year-then-month-day", rf"(?P<y>(?:19|20)\d{{2}})[\s\u3000]+(?P<m>[01]?\d)/(?P<d>[0-3]?\d)"
+                            rf"(?![\d/]){_TIME}"),
     ("day-month-year", rf"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>(?:19|20)\d{{2}})(?!\d){_TIME}"),
     ("month-name", rf"(?<![A-Za-z]){_MONTH_NAME}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+"
                    rf"(?P<y>(?:19|20)\d{{2}})(?!\d){_TIME}"),

@@ -33,7 +33,7 @@ HEADER, ABOVE, BODY_FIRST, BODY, BODY_LAST, TRAILER, BEFORE, REMOVED = (
 #: page's own statements: ``gov-meta`` (PubDate, ContentSource …), ``meta`` (og:,
 #: article:), ``json-ld``, ``url``, ``htmldate``, ``modified`` (update times).
 ORDER: dict[str, tuple[str, ...]] = {
-    "published": (HEADER, "gov-meta", "meta", "json-ld", "htmldate", ABOVE, "url", BODY_FIRST,
+    "published": (HEADER, ABOVE, "gov-meta", "meta", "json-ld", "htmldate", "url", BODY_FIRST,
                   BODY_LAST, TRAILER, BEFORE, REMOVED, "modified"),
     "source": (HEADER, ABOVE, BODY_FIRST, BODY_LAST, TRAILER, REMOVED, "gov-meta", "meta",
                BODY, BEFORE),
@@ -54,8 +54,14 @@ JOINED = frozenset({"editor"})
 #: Byline rules read paragraphs, so only the lines where a byline stands.
 _STATED = frozenset({"gov-meta", "meta", "json-ld"})
 _BYLINE_ZONES = frozenset({HEADER, BODY_FIRST, BODY, BODY_LAST})
+_DATELINES = frozenset({"meta.dateline"})
 _UNLABELLED_DATE_ZONES = frozenset({HEADER, BODY_FIRST})
 _DATE_LINE_MAX_CHARS = 60
+#: An unlabelled date line is mostly the date: a title or a sentence around a date
+#: (图文解读：《…》 2023-07-12) names another page's day.
+_UNLABELLED_REST_CHARS = 20
+_DATE_PIECE_MAX_CHARS = 16  # 2024年 / 10月28日 / 10:34 / 发布时间：
+_DATE_LIKE = re.compile(r"[\d\s:：/.\-年月日时分秒号]+")
 _NEXT_LINE_MAX_CHARS = 20
 _BODY_FIRST_LINES, _BODY_LAST_LINES = 5, 3
 _HEADER_LINES, _ABOVE_LINES, _BEFORE_LINES, _TRAILER_LINES = 8, 6, 15, 12
@@ -216,10 +222,14 @@ def zone_lines(count: int, start: int, end: int, headline: int | None,
     when no headline is found); lines farther away belong to no zone and are not read.
     """
     zones: list[str | None] = [None] * count
-    top = headline + 1 if headline is not None and 0 <= start - headline <= 3 * _HEADER_LINES \
-        else max(0, start - _HEADER_LINES // 2)
+    if headline is not None and headline < start:
+        header = range(headline + 1, min(start, headline + 1 + _HEADER_LINES))
+    else:
+        header = range(max(0, start - _HEADER_LINES // 2), start)
     for i in range(max(0, start - _BEFORE_LINES), start):
-        zones[i] = HEADER if i >= top else BEFORE
+        zones[i] = BEFORE
+    for i in header:
+        zones[i] = HEADER
     if headline is not None:  # a meta block above the headline (date / 来源 / headline)
         for i in range(max(0, headline - _ABOVE_LINES), headline):
             zones[i] = ABOVE
@@ -265,9 +275,13 @@ def line_candidates(lines: Sequence[str], zones: Sequence[str | None],
         fielded = field_rules if screen is not None and screen.search(line) else ()
         for rule in fielded + (bylines if zone in _BYLINE_ZONES else ()):
             if len(line) <= rule.max_chars:
-                found.extend(Candidate(key, value, zone, f"line:{rule.name}@{zone}", i)
+                # A labelled date (发布日期：, 生成日期：) before the body is the meta
+                # block's, however far the headline stands.
+                near = ABOVE if rule.name in _DATELINES and zone == BEFORE else zone
+                found.extend(Candidate(key, value, near, f"line:{rule.name}@{near}", i)
                              for key, value in _rule_hits(rule, line, following))
-        if zone in _UNLABELLED_DATE_ZONES and len(line) <= _DATE_LINE_MAX_CHARS:
+        if zone in _UNLABELLED_DATE_ZONES and len(line) <= _DATE_LINE_MAX_CHARS and len(
+                _DATE_LIKE.sub("", line)) <= _UNLABELLED_REST_CHARS:
             found.append(Candidate("published", line, zone, f"line:date@{zone}", i))
     return found
 
@@ -277,7 +291,7 @@ def _split_date_candidates(lines: Sequence[str], zones: Sequence[str | None]) ->
     found = []
     for zone in (HEADER, ABOVE):
         near = [(i, line) for i, (line, z) in enumerate(zip(lines, zones, strict=True))
-                if z == zone and len(line) <= _DATE_LINE_MAX_CHARS]
+                if z == zone and len(line) <= _DATE_PIECE_MAX_CHARS]
         joined = "\n".join(line for _, line in near)
         found += [Candidate("published", joined[pos:], zone, f"line:split-date@{zone}",
                             near[0][0]) for pos, _ in find_dates(joined)[:1] if len(near) > 1]

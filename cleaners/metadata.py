@@ -57,6 +57,7 @@ _SITE_AFTER_HYPHEN = re.compile(
 _SPACES = re.compile(r"\s+")
 _HEADLINE_MIN, _HEADLINE_MAX = 4, 120
 _HEADLINE_SEARCH = 15
+_NAMED_SEARCH = 60  # share bars and ads may stand between a named headline and the body
 _TITLE_SHARE = 0.6  # a line the <title> starts with is the headline if it is most of it
 _SECTION_MAX_CHARS = 6  # 新闻动态, 通知公告: a section name in the <title>, not a headline
 _SENTENCE_END = re.compile(r"[。；;，,：:]$")
@@ -156,13 +157,15 @@ def find_headline(lines: Sequence[str], start: int, page_title: str,
     """
     title = _squash(page_title)
     heads = {_squash(h) for h in headings}
-    low = max(0, start - _HEADLINE_SEARCH)
-    window = range(min(len(lines) - 1, start + 1), low - 1, -1)
+    window = range(min(len(lines) - 1, start + 1), max(0, start - _HEADLINE_SEARCH) - 1, -1)
+    far = range(min(len(lines) - 1, start + 1), max(0, start - _NAMED_SEARCH) - 1, -1)
     main = _squash(split_title(page_title)[0] or "")
-    named = next((i for i in window if _headline_like(lines[i]) and (
+    named = next((i for i in far if _headline_like(lines[i]) and (
         _squash(lines[i]) in heads and title.startswith(_squash(lines[i])[:6])
         or title.startswith(_squash(lines[i]))
         and len(_squash(lines[i])) >= _TITLE_SHARE * len(main))), None)
+    if named is not None and named >= start:  # the body repeats it: the header's copy
+        named = next((i for i in far if i < start and lines[i] == lines[named]), named)
     above_meta = next((i for i in window if i + 1 < len(lines) and meta_lines[i + 1]
                        and not meta_lines[i] and _headline_like(lines[i])
                        and not _BREADCRUMB.search(lines[i])), None)
