@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 BENCH_STAMP := $(VENV)/.bench-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install test eval lint demo bench clean
+.PHONY: install test eval lint typecheck demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,scale]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -26,11 +26,14 @@ eval: install
 lint: install
 	$(VENV)/bin/ruff check cleaners scraper bench tests
 
+typecheck: install
+	$(VENV)/bin/mypy
+
 demo: install
 	$(VENV)/bin/zhengwen demo --db data/demo.sqlite
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q -e '.[test,scale,bench]'
 	touch $@
 
 bench: $(BENCH_STAMP)

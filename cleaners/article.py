@@ -26,6 +26,8 @@ class Article:
     each field came from (it explains the values and takes no part in comparisons):
     ``meta:PubDate``, ``json-ld:datePublished``, ``url``,
     ``title``, or ``line:<rule name>@<zone>`` for a line of the page.
+    ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
+    pages it is the page's own tag and ``script`` is ``None``.
     """
 
     url: str | None = None
@@ -39,6 +41,7 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     original_url: str | None = None
     language: str | None = None
+    script: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict, compare=False)

@@ -18,7 +18,7 @@ from datetime import tzinfo
 
 from .article import Article, Removal
 from .dates import SHANGHAI, find_dates, parse_date, parse_url_date
-from .lang import detect_language
+from .lang import detect_language, language_fields
 from .lines import normalise_field
 from .rules import Rule, RuleSet
 from .script import convert
@@ -374,8 +374,7 @@ def to_article(found: Fields, *, text: str, removed: list[Removal], url: str | N
         author=found.value("author"), editor=found.value("editor"),
         sitename=found.value("sitename"), keywords=list(keywords),
         original_url=found.value("original_url"),
-        language=detect_language(text or (title or ""), declared_lang),
-        encoding=encoding, removed=removed, provenance=found.provenance(),
+        **language_fields(text or (title or ""), declared_lang), encoding=encoding, removed=removed, provenance=found.provenance(),
     )
 
 

@@ -8,14 +8,14 @@ widget and meta lines, and a list heading (相关阅读 …) cuts the rest of th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .article import Removal
 from .dates import parse_date
 from .rules import Rule, RuleSet
 
-__all__ = ["LineResult", "clean_lines", "fields_in", "normalise_field", "take_fields"]
+__all__ = ["LineResult", "clean_lines", "normalise_field", "take_fields"]
 
 _SNIPPET_CHARS = 200
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
@@ -29,7 +29,7 @@ class LineResult:
 
     lines: list[str] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
-    fields: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 def normalise_field(name: str, value: str) -> object | None:
@@ -60,17 +60,6 @@ def take_fields(rule: Rule, line: str, fields: dict[str, object]) -> bool:
             if value is not None:
                 fields[name] = value
     return True
-
-
-def fields_in(lines: Iterable[str], rules: RuleSet) -> dict[str, object]:
-    """Fields every field rule finds in ``lines``; the first line giving one wins."""
-    fields: dict[str, object] = {}
-    field_rules = rules.of_kind("field")
-    for line in lines:
-        for rule in field_rules:
-            if len(line) <= rule.max_chars:
-                take_fields(rule, line, fields)
-    return fields
 
 
 def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> LineResult:

@@ -20,6 +20,7 @@ from .errors import (
                      FetchError,
                      HTTPStatusError,
                      RobotsDisallowedError,
+                     RobotsUnavailableError,
                      ScraperError,
                      SourcesError,
                      TransportError,
@@ -27,7 +28,7 @@ from .errors import (
 from .fetch import Fetcher, FetchResult
 from .reclean import reclean
 from .settings import Settings
-from .sources import Source, load_config, load_sources
+from .sources import Source, load_config, load_sources, source_rules
 from .stats import Stats
 from .store import Archive
 
@@ -42,6 +43,7 @@ __all__ = [
     "Fetcher",
     "HTTPStatusError",
     "RobotsDisallowedError",
+    "RobotsUnavailableError",
     "ScraperError",
     "Settings",
     "Source",
@@ -52,6 +54,7 @@ __all__ = [
     "load_config",
     "load_sources",
     "reclean",
+    "source_rules",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -9,7 +9,8 @@
     │   ├── HTTPStatusError       an error status (.status, .retry_after in seconds or None)
     │   ├── BodyTooLargeError     the body passed Settings.max_body_bytes
     │   ├── ChallengeError        an anti-bot challenge page (.host, .signature)
-    │   └── RobotsDisallowedError robots.txt forbids the URL
+    │   ├── RobotsDisallowedError robots.txt forbids the URL
+    │   └── RobotsUnavailableError robots.txt cannot be read (5xx, unreachable): the host fails
     └── ArchiveError              the archive cannot be opened or written
         └── ArchiveLockedError    another crawl holds the archive's lock
 
@@ -20,7 +21,7 @@ SourcesError and ArchiveError stop a run.
 from __future__ import annotations
 
 __all__ = ["ArchiveError", "ArchiveLockedError", "BodyTooLargeError", "ChallengeError",
-           "FetchError", "HTTPStatusError", "RobotsDisallowedError", "ScraperError",
+           "FetchError", "HTTPStatusError", "RobotsDisallowedError", "RobotsUnavailableError", "ScraperError",
            "SourcesError", "TransportError"]
 
 # Statuses worth another attempt: the server or a proxy may recover.
@@ -74,17 +75,22 @@ class BodyTooLargeError(FetchError):
 
 
 class ChallengeError(FetchError):
-    """The host answered with an anti-bot challenge; it is skipped for the rest of the run."""
+    """The host answered with an anti-bot challenge; its new URLs wait for a later run."""
 
     def __init__(self, url: str, host: str, signature: str) -> None:
         self.host = host
         self.signature = signature
-        super().__init__(url, f"anti-bot challenge from {host} ({signature}); host skipped "
-                              "for this run, no bypass is attempted")
+        super().__init__(url, f"anti-bot challenge from {host} ({signature}); "
+                              "no bypass is attempted")
 
 
 class RobotsDisallowedError(FetchError):
     """robots.txt does not allow the URL for our User-Agent."""
+
+
+class RobotsUnavailableError(FetchError):
+    """robots.txt answered 5xx or could not be reached, so nothing on the host may be
+    fetched this run (RFC 9309); an error of the host, not a robots.txt skip."""
 
 
 class ArchiveError(ScraperError):
@@ -92,4 +98,4 @@ class ArchiveError(ScraperError):
 
 
 class ArchiveLockedError(ArchiveError):
-    """Another crawl is running on the same archive."""
+    """Another writer (crawl, reclean) holds the archive."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -14,6 +15,7 @@ from typing import BinaryIO, TextIO
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from cleaners import Article
 from cleaners.formats import to_markdown
 
 from .store import Archive, StoredArticle
@@ -21,8 +23,10 @@ from .store import Archive, StoredArticle
 __all__ = ["FORMATS", "export_articles", "export_warc", "record_of"]
 
 FORMATS = ("jsonl", "csv", "md", "warc")
-_CSV_COLUMNS = ("id", "url", "version", "source_id", "title", "published", "source", "author",
-                "editor", "sitename", "keywords", "original_url", "language", "fetched_at", "text")
+# The Article's own fields, in its order, beside the archive's (url, version, fetch time).
+_ARTICLE_META = tuple(f.name for f in dataclasses.fields(Article)
+                      if f.name not in ("url", "text", "encoding", "removed"))
+_CSV_COLUMNS = ("id", "url", "version", "source_id", *_ARTICLE_META, "fetched_at", "text")
 # Hop-by-hop and encoding headers do not describe the stored (decoded) body.
 _DROP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 
@@ -39,12 +43,10 @@ def record_of(stored: StoredArticle) -> dict[str, object]:
 
 
 def _metadata(stored: StoredArticle) -> dict[str, object]:
-    a = stored.article
     return {
         "url": stored.url, "final_url": stored.final_url, "version": stored.version,
-        "source_id": stored.source_id, "title": a.title, "published": a.published,
-        "source": a.source, "author": a.author, "editor": a.editor, "sitename": a.sitename,
-        "keywords": a.keywords, "original_url": a.original_url, "language": a.language,
+        "source_id": stored.source_id,
+        **{name: getattr(stored.article, name) for name in _ARTICLE_META},
         "encoding": stored.encoding, "http_status": stored.http_status,
         "fetched_at": _iso(stored.fetched_at)}
 
@@ -63,6 +65,7 @@ def export_articles(articles: Iterator[StoredArticle], out: TextIO, fmt: str) ->
         elif writer is not None:
             meta = _metadata(stored)
             meta["keywords"] = ";".join(stored.article.keywords)
+            meta["provenance"] = json.dumps(stored.article.provenance, ensure_ascii=False)
             writer.writerow({k: (record[k] if k in ("id", "text") else meta.get(k))
                              for k in _CSV_COLUMNS})
         elif fmt == "md":

@@ -57,14 +57,20 @@ class Settings:
     max_pages_per_source: int = 1000
     #: Clean pages while crawling; false keeps raw responses only (``zhengwen reclean`` cleans them later).
     clean_pages: bool = True
+    #: Seconds one page may take to clean; a page over it is recorded as failed, the run goes on.
+    clean_time_limit_s: float = 30.0
+    #: Processes that clean pages beside the crawl, so fetching never waits on a page.
+    clean_workers: int = 1
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
                 raise ValueError(f"setting {f.name} must be >= 0, not {value!r}")
-        if self.concurrency < 1 or self.max_attempts < 1:
-            raise ValueError("concurrency and max_attempts must be at least 1")
+        if self.concurrency < 1 or self.max_attempts < 1 or self.clean_workers < 1:
+            raise ValueError("concurrency, max_attempts and clean_workers must be at least 1")
+        if self.clean_time_limit_s <= 0:
+            raise ValueError("clean_time_limit_s must be more than 0")
 
     @classmethod
     def names(cls) -> list[str]:

@@ -49,3 +49,42 @@ def test_sources_check_command(tmp_path: Path) -> None:
     path.write_text("[[source]\n", encoding="utf-8")
     with pytest.raises(SourcesError, match="invalid TOML"):
         CliRunner().invoke(cli, ["sources", "check", str(path)], catch_exceptions=False)
+
+
+STRICT = '''[[source]]
+id = "first"
+name = "x"
+start_urls = ["http://a.example.gov.cn/"]
+
+[[source]]
+id = "first"
+name = 1
+start_urls = []
+allowed_hosts = "a.example.gov.cn"
+drop_selectors = ".share"
+max_list_pages = 2.5
+'''
+
+
+def test_lists_text_and_numbers_are_strict(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(STRICT, encoding="utf-8")
+    with pytest.raises(SourcesError) as info:
+        load_sources(path)
+    problems = dict((msg, line) for line, msg in info.value.problems)
+    assert problems == {
+        "source 'first': name must be text in quotes": 8,
+        "source 'first': start_urls must not be empty": 9,
+        "source 'first': allowed_hosts must be a list, e.g. allowed_hosts = [\"...\"]": 10,
+        "source 'first': drop_selectors must be a list, e.g. drop_selectors = [\"...\"]": 11,
+        "source 'first': max_list_pages must be a whole number": 12,
+    }
+
+
+def test_a_duplicated_id_is_reported_at_the_second_source(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(STRICT.split("name = 1")[0] + 'name = "y"\nstart_urls = ["http://b.cn/"]\n',
+                    encoding="utf-8")
+    with pytest.raises(SourcesError) as info:
+        load_sources(path)
+    assert info.value.problems == [(7, "source 'first': duplicate id")]
