@@ -31,8 +31,8 @@ from bench.eval import full_page_dump
 from cleaners import clean_html, clean_text
 from cleaners.decode import decode_bytes
 
-__all__ = ["FIELDS", "GOLD_PATH", "GoldEntry", "Scores", "field_right", "gold_entries",
-           "main", "score"]
+__all__ = ["FIELDS", "GOLD_PATH", "GoldEntry", "Scores", "field_right", "foreign_dates",
+           "gold_entries", "main", "score"]
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_PATH = ROOT / "fixtures" / "gold" / "metadata.json"
@@ -216,10 +216,35 @@ def _report(results: dict[str, Scores], out=sys.stdout) -> None:
         out.write(f"{name:16}{cells}{scores.share():8.1%}{len(scores.extra_authors):>19}\n")
 
 
+def foreign_dates(out=sys.stdout) -> None:
+    """Dates on the non-Chinese corpus pages (aeb, magic-html-other), whose gold has no
+    date: how often each extractor finds one, and how often it names trafilatura's day.
+    An agreement count, not an accuracy: neither side is gold."""
+    root = corpus_dir()
+    if root is None:
+        return
+    with (root / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["source"] in ("aeb", "magic-html-other")]
+    ours_found = peer_found = same_day = 0
+    for row in rows:
+        raw = (root / row["file"]).read_bytes()
+        html = decode_bytes(raw, source=row["file"])[0]
+        ours = clean_html(raw, row["url"] or None).published
+        found = trafilatura.bare_extraction(html, url=row["url"] or None, with_metadata=True)
+        peer = found.as_dict().get("date") if found is not None else None
+        ours_found += bool(ours)
+        peer_found += bool(peer)
+        same_day += bool(ours and peer and str(ours)[:10] == str(peer)[:10])
+    out.write(f"\nNon-Chinese pages ({len(rows)}, no date gold): date found by clean_html "
+              f"{ours_found}, by trafilatura {peer_found}; same day as trafilatura {same_day}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD_PATH, help="gold JSON file")
     parser.add_argument("--misses", action="store_true", help="list every wrong field of ours")
+    parser.add_argument("--foreign", action="store_true",
+                        help="also compare dates with trafilatura's on the non-Chinese pages")
     args = parser.parse_args(argv)
     entries = gold_entries(args.gold)
     if not entries:
@@ -240,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {field:9} {key}: gold {gold!r} got {got!r}")
         for key, got in results["clean_html/text"].extra_authors:
             print(f"  author    {key}: gold '' got {got!r} (not counted)")
+    if args.foreign:
+        foreign_dates()
     return 0
 
 

@@ -21,9 +21,10 @@ from .blocks import block_lines
 from .fields import Candidate, Fields, is_chinese, read_fields, url_candidates
 from .prune import NOISE_TAGS, node_text
 from .rules import RuleSet
+from .titles import HEADLINE_SEARCH, find_headline, split_title
 
-__all__ = ["META_TAGS", "PageFacts", "align_lines", "find_headline", "html_fields",
-           "page_candidates", "read_page", "split_title"]
+__all__ = ["META_TAGS", "PageFacts", "align_lines", "html_fields", "page_candidates",
+           "read_page"]
 
 #: (field, zone, meta name or property), in order of trust within a zone.
 META_TAGS: tuple[tuple[str, str, str], ...] = (
@@ -49,23 +50,7 @@ for _i, (_field, _zone, _name) in enumerate(META_TAGS):
 _JSON_LD_KEYS = {"headline": "title", "datePublished": "published", "dateCreated": "published",
                  "author": "author", "creator": "author", "publisher": "sitename"}
 _JSON_LD_MAX_DEPTH = 8
-_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—|–|\s-\s|-(?=[^-]{2,16}$))\s*")
-# A bare "-" splits off a site name only when what follows reads like one
-# ("…城！-新华网"), so "1-10月" and "2023-2024学年" stay whole.
-_SITE_AFTER_HYPHEN = re.compile(
-    r"^(?P<title>.{4,}?)-(?P<site>[^-]{1,12}(?:网|报|台|站|在线|频道|政府|门户|中心|厅|局|委|部))$")
 _SPACES = re.compile(r"\s+")
-_HEADLINE_MIN, _HEADLINE_MAX = 4, 120
-_HEADLINE_SEARCH = 15
-_NAMED_SEARCH = 60  # share bars and ads may stand between a named headline and the body
-_TITLE_SHARE = 0.6  # a line the <title> starts with is the headline if it is most of it
-_SECTION_MAX_CHARS = 6  # 新闻动态, 通知公告: a section name in the <title>, not a headline
-_SENTENCE_END = re.compile(r"[。；;，,：:]$")
-_BREADCRUMB = re.compile(r"[>›»]|^\s*(?:首页|当前位置|您的位置|你的位置|位置)")
-
-
-def _squash(text: str) -> str:
-    return _SPACES.sub("", text)
 
 
 def _json_ld_values(data: object, depth: int = 0) -> Iterator[tuple[str, str]]:
@@ -116,63 +101,6 @@ def page_candidates(tree: LexborHTMLParser, url: str | None) -> list[Candidate]:
             found.append(Candidate(fieldname, content, zone, f"meta:{META_TAGS[order][2]}", order))
     found.extend(_json_ld(tree))
     return found + url_candidates(url)
-
-
-def split_title(page_title: str, heading: str | None = None) -> tuple[str | None, str | None]:
-    """Split a ``<title>`` into (title, site name) on its "_" / "-" / "|" suffix.
-
-    When the page has a heading that the ``<title>`` starts with, the heading is the
-    title and the rest is the site name, so a "-" inside a title ("1-10月…") survives.
-    """
-    page_title = _SPACES.sub(" ", page_title or "").strip()
-    if not page_title:
-        return (heading or None), None
-    if heading and page_title.startswith(heading) and len(heading) < len(page_title):
-        rest = _TITLE_SEPARATORS.split(page_title[len(heading):].strip(" _|-—–"))
-        parts = [p for p in rest if p]
-        return heading, (parts[-1] if parts else None)
-    parts = [p for p in re.split(r"\s*(?:_|\||｜|--|—|–|\s-\s)\s*", page_title) if p]
-    if len(parts) == 1:
-        m = _SITE_AFTER_HYPHEN.match(parts[0])
-        return (m["title"], m["site"]) if m else (parts[0], None)
-    site = parts[-1]
-    if re.fullmatch(r"[\w.-]+\.(?:cn|com|net|org)", site) and len(parts) > 2:
-        site = parts[-2]
-    return parts[0], site
-
-
-def _headline_like(line: str) -> bool:
-    return (_HEADLINE_MIN <= len(line) <= _HEADLINE_MAX
-            and not _SENTENCE_END.search(line))
-
-
-def find_headline(lines: Sequence[str], start: int, page_title: str,
-                  headings: Sequence[str], meta_lines: Sequence[bool]) -> int | None:
-    """The index of the headline among the lines before the body ``start``.
-
-    The nearest line that the ``<title>`` begins with (the title minus its site
-    suffix) or that is one of the page's h1/h2, else the nearest line right above a
-    meta line (发布时间 … 来源 …). A short named line above that one is a section
-    heading (新闻动态) that the ``<title>`` repeats, and the line above the meta wins.
-    """
-    title = _squash(page_title)
-    heads = {_squash(h) for h in headings}
-    window = range(min(len(lines) - 1, start + 1), max(0, start - _HEADLINE_SEARCH) - 1, -1)
-    far = range(min(len(lines) - 1, start + 1), max(0, start - _NAMED_SEARCH) - 1, -1)
-    main = _squash(split_title(page_title)[0] or "")
-    named = next((i for i in far if _headline_like(lines[i]) and (
-        _squash(lines[i]) in heads and title.startswith(_squash(lines[i])[:6])
-        or title.startswith(_squash(lines[i]))
-        and len(_squash(lines[i])) >= _TITLE_SHARE * len(main))), None)
-    if named is not None and named >= start:  # the body repeats it: the header's copy
-        named = next((i for i in far if i < start and lines[i] == lines[named]), named)
-    above_meta = next((i for i in window if i + 1 < len(lines) and meta_lines[i + 1]
-                       and not meta_lines[i] and _headline_like(lines[i])
-                       and not _BREADCRUMB.search(lines[i])), None)
-    if named is None or (above_meta is not None and above_meta > named
-                         and len(_squash(lines[named])) <= _SECTION_MAX_CHARS):
-        return above_meta
-    return named
 
 
 def align_lines(before: Sequence[str], after: Sequence[tuple[str, bool]]
@@ -237,7 +165,7 @@ def html_fields(facts: PageFacts, after: Sequence[tuple[str, bool]], text: str,
     start = next((i for i, flag in enumerate(inside) if flag), len(lines))
     end = max((i + 1 for i, flag in enumerate(inside) if flag), default=start)
     field_rules, screen = rules.of_kind("field"), rules.screen("field")
-    near = range(max(0, start - _HEADLINE_SEARCH), min(len(lines), start + 2))
+    near = range(max(0, start - HEADLINE_SEARCH), min(len(lines), start + 2))
     meta_lines = [i in near and screen is not None and screen.search(lines[i]) and any(
         len(lines[i]) <= r.max_chars and r.search(lines[i]) for r in field_rules)
         for i in range(len(lines))]

@@ -15,6 +15,7 @@ from .article import Article, Removal
 from .fields import Candidate, is_chinese, read_fields, to_article, url_candidates
 from .lines import clean_lines
 from .rules import Rule, RuleSet
+from .titles import find_headline
 
 __all__ = ["clean_dump", "find_body"]
 
@@ -89,7 +90,11 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
     removed += cleaned.removed + trailing.removed
     removed += [Removal("body.after", line[:_SNIPPET_CHARS]) for line in trailing.lines]
     body_text = "\n".join(cleaned.lines)
-    headline = max((i for i, line in enumerate(header) if line == title), default=None)
+    meta_lines = [rule is not None and rule.kind == "field" for rule in matched]
+    headline = find_headline(lines, start, "", (), meta_lines,
+                             ruled=[rule is not None for rule in matched])
+    if headline is None:
+        headline = max((i for i, line in enumerate(header) if line == title), default=None)
     found = read_fields(lines, start, end, rules, headline=headline,
                         chinese=is_chinese(body_text or (title or "")),
                         stated=[Candidate("title", title or "", "title", "title")]

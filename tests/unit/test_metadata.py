@@ -6,7 +6,8 @@ from selectolax.lexbor import LexborHTMLParser
 from cleaners import clean_html, clean_text, default_rules
 from cleaners.fields import read_fields
 from cleaners.lang import detect_language
-from cleaners.metadata import align_lines, page_candidates, split_title
+from cleaners.metadata import align_lines, page_candidates
+from cleaners.titles import split_title
 
 BODY = "这是正文的第一段，内容足够长，可以被识别为文章的正文段落，讲述示例市的一件新闻。"
 
