@@ -55,6 +55,7 @@ JOINED = frozenset({"editor"})
 _STATED = frozenset({"gov-meta", "meta", "json-ld"})
 _BYLINE_ZONES = frozenset({HEADER, BODY_FIRST, BODY, BODY_LAST})
 _DATELINES = frozenset({"meta.dateline"})
+_UNLABELLED = ("line:meta.date-source", "line:meta.url-date-source")
 _UNLABELLED_DATE_ZONES = frozenset({HEADER, BODY_FIRST})
 _DATE_LINE_MAX_CHARS = 60
 #: An unlabelled date line is mostly the date: a title or a sentence around a date
@@ -68,7 +69,7 @@ _HEADER_LINES, _ABOVE_LINES, _BEFORE_LINES, _TRAILER_LINES = 8, 6, 15, 12
 _REMOVED_AFTER_LINES = 40
 #: Words around names in bylines (roles, "reported", "compiled"), dropped from names.
 _ROLES = ("记者", "通讯员", "实习生", "编辑", "撰稿人", "撰稿", "作者", "评论员", "摄影", "摄像", "报道",
-          "整合", "整理", "综合", "编译", "执笔", "采写")
+          "整合", "整理", "综合", "编译", "执笔", "采写", "文图", "图文")
 _ROLE_WORDS = re.compile(
     rf"[^\s、，,/／|｜:：]{{0,12}}?(?:{'|'.join(_ROLES)}|发自\S*)(?=[\s、，,/／丨︱|｜]|$)"
     r"|^(?:记者|通讯员|实习生|评论员)|[/／丨︱|｜:：]")
@@ -304,8 +305,12 @@ def _pick(name: str, candidates: list[Candidate], order: Sequence[str],
           tz: tzinfo | None, taken: Sequence[str] = ()) -> Field | None:
     """The first usable candidate by zone, then page order (``JOINED`` fields: every
     distinct one, in page order). A meta value inside one of ``taken`` is refused."""
+    # An outlet named without a label (2019-09-26 10:56 示例网) yields to a 来源： line.
+    labelled = name == "source" and any(c.origin.startswith("line:meta.source@")
+                                        for c in candidates)
     ranked = sorted((c for c in candidates if c.name == name and c.zone in order),
-                    key=lambda c: (order.index(c.zone), c.order))
+                    key=lambda c: (labelled and c.origin.startswith(_UNLABELLED),
+                                   order.index(c.zone), c.order))
     chosen: list[tuple[object, str]] = []
     fallback: Field | None = None  # an office credited as author, when no person is
     for candidate in ranked:
