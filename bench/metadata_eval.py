@@ -32,7 +32,7 @@ from cleaners import clean_html, clean_text
 from cleaners.decode import decode_bytes
 
 __all__ = ["FIELDS", "GOLD_PATH", "GoldEntry", "Scores", "field_right", "foreign_dates",
-           "gold_entries", "main", "score"]
+           "gold_entries", "main", "ours", "ours_on_dump", "score"]
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_PATH = ROOT / "fixtures" / "gold" / "metadata.json"
@@ -111,7 +111,8 @@ def gold_entries(gold_path: Path = GOLD_PATH) -> list[GoldEntry]:
     return entries
 
 
-def _ours(entry: GoldEntry) -> Found:
+def ours(entry: GoldEntry) -> Found:
+    """clean_html on a page, clean_text on a dump: the fields to score."""
     if entry.is_dump:
         article = clean_text(entry.path.read_text(encoding="utf-8"), entry.url)
     else:
@@ -123,7 +124,8 @@ def _html(entry: GoldEntry) -> str:
     return decode_bytes(entry.path.read_bytes(), source=str(entry.path))[0]
 
 
-def _dump(entry: GoldEntry) -> Found | None:
+def ours_on_dump(entry: GoldEntry) -> Found | None:
+    """clean_text on a full-page dump of an HTML gold page (``None`` for dumps)."""
     if entry.is_dump:
         return None
     article = clean_text(full_page_dump(_html(entry)), entry.url)
@@ -197,7 +199,7 @@ class Scores:
 
 
 def score(entries: list[GoldEntry],
-          extractor: Callable[[GoldEntry], Found | None] = _ours) -> Scores:
+          extractor: Callable[[GoldEntry], Found | None] = ours) -> Scores:
     """Scores of one extractor over ``entries`` (pages it cannot read are skipped)."""
     scores = Scores.empty()
     for entry in entries:
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"\nMetadata on {len(entries)} gold pages ({args.gold.relative_to(ROOT)})")
     results = {"clean_html/text": score(entries)}
-    results["clean_text(dump)"] = score(entries, _dump)
+    results["clean_text(dump)"] = score(entries, ours_on_dump)
     results["trafilatura"] = score(entries, _trafilatura)
     gne = _gne_extractor()
     if gne is None:
