@@ -76,6 +76,7 @@ class _CleanCommand(click.Command):
 
     def invoke(self, ctx: click.Context) -> None:
         paths = ctx.params.get("paths", ())
+        allow_private = ctx.params.pop("allow_private_hosts", False)
         urls = [p for p in paths if p.startswith(("http://", "https://"))]
         if not urls:
             clean_command.invoke(ctx)
@@ -84,7 +85,8 @@ class _CleanCommand(click.Command):
             raise click.UsageError("give URLs or paths, not both")
         setup_logging()
         rules = load_rules(*ctx.params.get("rule_files", ()))
-        results = asyncio.run(clean_urls(urls, Settings(), rules=rules))
+        settings = Settings(allow_private_hosts=allow_private)
+        results = asyncio.run(clean_urls(urls, settings, rules=rules))
         with click.open_file(ctx.params.get("output") or "-", "w", encoding="utf-8") as out:
             write_articles([(u, a) for u, a, _ in results if a is not None], out,
                            ctx.params.get("fmt") or "jsonl")
@@ -95,8 +97,13 @@ class _CleanCommand(click.Command):
             raise SystemExit(1)
 
 
+_ALLOW_PRIVATE = click.Option(
+    ["--allow-private-hosts"], is_flag=True,
+    help="With URLs: let fetches reach private and loopback addresses (a site on your own "
+         "network); cloud metadata addresses stay refused.")
+
 cli.add_command(_CleanCommand(
-    name="clean", params=clean_command.params, callback=clean_command.callback,
+    name="clean", params=[*clean_command.params, _ALLOW_PRIVATE], callback=clean_command.callback,
     help=inspect.cleandoc(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
     "(robots.txt, the crawler's fetcher) and cleaned; nothing is stored.",
     short_help=clean_command.short_help))
@@ -248,10 +255,12 @@ def _since(value: str | None) -> float | None:
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
 @click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
 @click.option("--all-versions", is_flag=True, help="Every stored version, not only the newest.")
+@click.option("--raw", is_flag=True,
+              help="With --format warc: also the list pages, sitemaps, feeds and robots.txt.")
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
-                   db: str, output: str | None) -> None:
+                   raw: bool, db: str, output: str | None) -> None:
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
@@ -265,7 +274,8 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
             if output is None:
                 raise click.UsageError("--format warc writes a binary file; give -o FILE.warc.gz")
             with open(output, "wb") as out:
-                count = export_warc(archive, out, source_id=source_id)
+                count = export_warc(archive, out, source_id=source_id, since=_since(since),
+                                    all_versions=all_versions, raw=raw)
         else:
             articles = archive.articles(source_id=source_id, since=_since(since),
                                         all_versions=all_versions)

@@ -22,7 +22,7 @@ import httpx
 from cleaners import Article, CleanerError, RuleSet, decode_bytes, default_rules
 from cleaners.isolation import Document, IsolatedCleaner
 
-from .discover import article_matcher, parse_feed, parse_list_page, parse_sitemap, trs_page_url
+from .discover import article_matcher, parse_list_page, trs_page_url
 from .errors import (
     ArchiveError,
     ChallengeError,
@@ -31,11 +31,14 @@ from .errors import (
     RobotsDisallowedError,
     RobotsUnavailableError,
 )
+from .feeds import parse_feed
 from .fetch import Fetcher, FetchResult
 from .frontier import UrlState
 from .robots import Robots
 from .schedule import is_due, next_run
+from .scope import Scope
 from .settings import Settings
+from .sitemaps import parse_sitemap
 from .sources import Source, source_rules
 from .stats import Stats
 from .store import Archive
@@ -44,7 +47,6 @@ from .urls import host_key
 __all__ = ["crawl", "page_problem"]
 
 log = logging.getLogger("scraper.crawl")
-_MAX_SITEMAP_DEPTH = 2
 _T = TypeVar("_T")
 # Leading bytes of formats that are never a page, whatever the Content-Type says.
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
@@ -72,8 +74,11 @@ class _SourcePass:
         self.settings, self.stats, self.stopping = settings, stats, stopping
         self.rules = source_rules(source, rules)
         self.cleaner = cleaner
+        self.scope = Scope.of(source)
         self.is_article = article_matcher(source)
         self.delay_s = settings.delay_s if source.delay_s is None else source.delay_s
+        self.sitemaps_seen: set[str] = set()  # an index listing itself is read once
+        self.sitemap_urls = 0
 
     def inc(self, key: str, n: int = 1) -> None:
         self.stats.inc(key, n, source=self.source.id)
@@ -102,6 +107,8 @@ class _SourcePass:
             except Exception as exc:  # a broken list page must not cost the source its articles
                 log.exception("%s: unexpected error while discovering", url)
                 self._failed(url, exc)
+        if self.settings.robots_sitemaps and self.settings.obey_robots and not self.stopped:
+            await self.read_robots_sitemaps()
         await self.fetch_articles()
         if not self.stopped:
             with self.archive.transaction():
@@ -109,24 +116,21 @@ class _SourcePass:
 
     # -- discovery -------------------------------------------------------------------
 
-    async def _discovery_text(self, url: str, kind: str) -> tuple[FetchResult, str] | None:
+    async def _discovery_fetch(self, url: str, kind: str) -> FetchResult | None:
+        """Fetch a list page, sitemap or feed; its response is kept for the raw WARC."""
         with self.archive.transaction():
             self.archive.frontier.add([url], self.source.id, kind)
         result = await self.fetch(url, None)
         if result is None:
             return None
-        try:
-            text, _ = decode_bytes(result.body, result.headers, source=url)
-        except CleanerError as exc:
-            self._failed(url, exc)
-            return None
         with self.archive.transaction():
+            self.archive.put_discovery_response(result, self.source.id, kind)
             self.archive.frontier.mark_done(
                 url, http_status=result.status, content_type=result.content_type, etag=None,
                 last_modified=None, content_hash=None, next_fetch=0, outcome="read")
         self.inc(f"discover/{kind}/fetched")
         log.info("%s: %s read", url, kind)
-        return result, text
+        return result
 
     def _add_articles(self, urls: list[str]) -> int:
         with self.archive.transaction():
@@ -142,11 +146,19 @@ class _SourcePass:
             if url is None or url in seen or self.stopped:
                 return
             seen.add(url)
-            got = await self._discovery_text(url, "list")
-            if got is None:
+            result = await self._discovery_fetch(url, "list")
+            if result is None:
                 return
-            result, text = got
-            listing = parse_list_page(text, result.final_url, self.source, self.is_article)
+            try:
+                text, _ = decode_bytes(result.body, result.headers, source=url)
+            except CleanerError as exc:
+                self._failed(url, exc)
+                return
+            cap = self.settings.max_links_per_page
+            listing = parse_list_page(text, result.final_url, self.source, self.is_article,
+                                      max_links=cap)
+            if len(listing.articles) >= cap:
+                self.inc("discover/list/capped")
             if self._add_articles(listing.articles) == 0:
                 self.inc("discover/list/stopped-no-new")
                 return
@@ -154,19 +166,51 @@ class _SourcePass:
             url = listing.next_page or (None if last else trs_page_url(start, page + 1))
 
     async def read_sitemap(self, url: str, depth: int = 0) -> None:
-        got = await self._discovery_text(url, "sitemap")
-        if got is None:
+        """A sitemap or index, its children depth-first: each file once, within the
+        depth, file and URL caps."""
+        limits = self.settings
+        if (url in self.sitemaps_seen or self.stopped
+                or self.sitemap_urls >= limits.max_sitemap_urls):
             return
-        pages, children = parse_sitemap(got[1])
-        self._add_articles([u for u in pages if self.is_article(u)])
-        for child in children:
-            if depth < _MAX_SITEMAP_DEPTH and not self.stopped:
-                await self.read_sitemap(child, depth + 1)
+        if len(self.sitemaps_seen) >= limits.max_sitemap_files:
+            self.inc("discover/sitemap/capped")
+            return
+        self.sitemaps_seen.add(url)
+        result = await self._discovery_fetch(url, "sitemap")
+        if result is None:
+            return
+        try:
+            sitemap = await asyncio.to_thread(
+                parse_sitemap, result.body, url, max_bytes=limits.max_body_bytes,
+                max_urls=limits.max_sitemap_urls - self.sitemap_urls)
+        except FetchError as exc:  # a gzipped sitemap too large or broken
+            self._failed(url, exc)
+            return
+        self.sitemap_urls += len(sitemap.pages)
+        self._add_articles([u for u in sitemap.pages if self.is_article(u)])
+        for child in sitemap.children:
+            if depth >= limits.max_sitemap_depth:
+                self.inc("discover/sitemap/too-deep")
+                return
+            await self.read_sitemap(child, depth + 1)
+
+    async def read_robots_sitemaps(self) -> None:
+        """The ``Sitemap:`` lines of robots.txt of the source's start hosts, in scope."""
+        for start in self.source.start_urls:
+            try:
+                listed = await self.robots.sitemaps(start, self.delay_s)
+            except FetchError:  # the host's own problem; its URLs record it
+                continue
+            for url in listed:
+                if self.scope.allows(url):
+                    await self.read_sitemap(url)
 
     async def read_feed(self, url: str) -> None:
-        got = await self._discovery_text(url, "feed")
-        if got is not None:
-            self._add_articles([u for u in parse_feed(got[1]) if self.is_article(u)])
+        result = await self._discovery_fetch(url, "feed")
+        if result is not None:
+            links = await asyncio.to_thread(parse_feed, result.body, result.final_url,
+                                            max_links=self.settings.max_links_per_page)
+            self._add_articles([u for u in links if self.is_article(u)])
 
     # -- articles ----------------------------------------------------------------------
 
@@ -291,6 +335,7 @@ class _SourcePass:
         return None
 
     async def _fetch_allowed(self, url: str, state: UrlState | None) -> FetchResult | None:
+        self.scope.check(url)
         if not await self.robots.allowed(url, self.delay_s):
             problem = self.robots.problems.get(host_key(url))
             if problem is not None:
@@ -304,9 +349,18 @@ class _SourcePass:
         delay = await self.robots.crawl_delay(url, self.delay_s)
         result = await self.fetcher.fetch(url, etag=state.etag if state else None,
                                           last_modified=state.last_modified if state else None,
-                                          delay_s=delay)
+                                          delay_s=delay, check=self.check_hop)
         self.inc("fetch/pages")
         return result
+
+    async def check_hop(self, url: str) -> None:
+        """A redirect target must be in scope and allowed by its host's robots.txt."""
+        self.scope.check(url, "redirect")
+        if not await self.robots.allowed(url, self.delay_s):
+            problem = self.robots.problems.get(host_key(url))
+            if problem is not None:
+                raise RobotsUnavailableError(url, f"redirect target: {problem}")
+            raise RobotsDisallowedError(url, "redirect target: robots.txt disallows it")
 
     def _failed(self, url: str, exc: Exception, stage: str = "fetch",
                 article: bool = False) -> None:
@@ -355,7 +409,11 @@ async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings 
         cleaner = None
     try:
         async with Fetcher(settings, stats=stats, transport=transport) as fetcher:
-            robots = Robots(fetcher, obey=settings.obey_robots)
+            def keep_robots(result: FetchResult) -> None:  # for the raw WARC export
+                with archive.transaction():
+                    archive.put_discovery_response(result, "", "robots")
+
+            robots = Robots(fetcher, obey=settings.obey_robots, keep=keep_robots)
             passes = [_SourcePass(s, archive, fetcher, robots, settings, stats, stopping, rules,
                                   cleaner) for s in due]
             results = await asyncio.gather(*(p.run() for p in passes), return_exceptions=True)

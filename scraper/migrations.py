@@ -122,7 +122,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             strftime('%Y-%m-%dT%H:%M:%fZ', last_finished, 'unixepoch') AS last_finished
             FROM source_runs;
     """),
-    ("0005-article-provenance", """
+    # What a response was fetched as: article, list, sitemap, feed or robots.
+    ("0005-response-kind", """
+        ALTER TABLE responses ADD COLUMN kind TEXT NOT NULL DEFAULT 'article';
+        DROP VIEW IF EXISTS responses_iso;
+        CREATE VIEW responses_iso AS SELECT id, url, final_url, source_id, kind,
+            strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at, status,
+            headers, body_sha256 FROM responses;
+    """),
+    ("0006-article-provenance", """
         ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';  -- field -> origin
     """),
 )

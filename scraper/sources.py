@@ -88,12 +88,6 @@ class Source:
     drop_selectors: tuple[_Selector, ...] = ()
     content_selector: _Selector | None = None
 
-    def hosts(self) -> tuple[str, ...]:
-        """Hosts the crawl may visit: the configured ones, else those of the start URLs."""
-        if self.allowed_hosts:
-            return self.allowed_hosts
-        return tuple(sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""}))
-
 
 def source_rules(source: Source, base: RuleSet | None = None) -> RuleSet:
     """The cleaning rules of a source: its selectors first, then ``base`` (the defaults)."""

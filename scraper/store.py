@@ -174,17 +174,29 @@ class Archive:
 
     # -- writing -------------------------------------------------------------------
 
-    def put_response(self, result: Response, source_id: str) -> int:
-        """Keep a raw response (bodies are stored once per content hash)."""
+    def put_response(self, result: Response, source_id: str, *, kind: str = "article") -> int:
+        """Keep a raw response (bodies are stored once per content hash); ``kind`` is
+        what it was fetched as: article, list, sitemap, feed or robots."""
         digest = hashlib.sha256(result.body).hexdigest()
         self.conn.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)",
                           (digest, len(result.body), zlib.compress(result.body, 6)))
         cur = self.conn.execute(
             "INSERT INTO responses (url, final_url, source_id, fetched_at, status, headers, "
-            "body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "body_sha256, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (result.url, result.final_url, source_id, result.fetched_at, result.status,
-             json.dumps(dict(result.headers), ensure_ascii=False), digest))
+             json.dumps(dict(result.headers), ensure_ascii=False), digest, kind))
         return int(cur.lastrowid or 0)
+
+    def put_discovery_response(self, result: Response, source_id: str, kind: str) -> bool:
+        """Keep a list page, sitemap, feed or robots.txt response unless the newest one
+        kept for its URL has the same body (a routine pass then adds nothing)."""
+        digest = hashlib.sha256(result.body).hexdigest()
+        row = self.conn.execute("SELECT body_sha256 FROM responses WHERE url = ? "
+                                "ORDER BY id DESC LIMIT 1", (result.url,)).fetchone()
+        if row is not None and row[0] == digest:
+            return False
+        self.put_response(result, source_id, kind=kind)
+        return True
 
     def latest(self, url: str) -> tuple[int, str] | None:
         """``(version, text_hash)`` of the newest stored version of ``url``."""
@@ -289,9 +301,26 @@ class Archive:
         (crawled with ``clean_pages = false``)."""
         clause, args = ("AND r.source_id = ?", (source_id,)) if source_id else ("", ())
         return [row[0] for row in self.conn.execute(
-            "SELECT r.id FROM responses r WHERE r.id = (SELECT max(id) FROM responses "
-            "WHERE url = r.url) AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = r.url "
+            "SELECT r.id FROM responses r WHERE r.kind = 'article' AND r.id = (SELECT max(id) "
+            "FROM responses WHERE url = r.url) AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = r.url "
             f"AND a.response_id >= r.id) {clause} ORDER BY r.id", args)]
+
+    def discovery_responses(self, *, source_id: str | None = None,
+                            since: float | None = None) -> Iterator[StoredResponse]:
+        """Responses fetched to find articles (list pages, sitemaps, feeds, robots.txt),
+        oldest first; robots.txt belongs to no source and is left out by ``source_id``."""
+        where = ["r.kind != 'article'"]
+        args: list[object] = []
+        if source_id:
+            where.append("r.source_id = ?")
+            args.append(source_id)
+        if since is not None:
+            where.append("r.fetched_at >= ?")
+            args.append(since)
+        rows = self.conn.execute(f"{_RESPONSE_SELECT} WHERE {' AND '.join(where)} "
+                                 "ORDER BY r.fetched_at, r.id", args)
+        for row in rows:
+            yield _response(row)
 
     def response(self, response_id: int) -> StoredResponse:
         """A stored raw response by id."""

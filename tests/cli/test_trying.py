@@ -37,11 +37,13 @@ def test_sources_try_of_a_blocked_source_exits_3(site, tmp_path: Path) -> None: 
 
 def test_clean_fetches_a_url_politely(site) -> None:  # type: ignore[no-untyped-def]
     url = f"{site.bases['jyt']}/xxgk/tzgg/202410/t20241020_100109.html"
-    result = CliRunner().invoke(cli, ["clean", url], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["clean", url, "--allow-private-hosts"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["path"] == url and record["title"] == "示例省教育厅发布冬季学校防火提示"
     assert site.hits("jyt", "/robots.txt") == 1
-    refused = CliRunner().invoke(cli, ["clean", f"{site.bases['jyt']}/private/t20241011_900001.html"])
+    refused = CliRunner().invoke(cli, ["clean", f"{site.bases['jyt']}/private/t20241011_900001.html",
+                                       "--allow-private-hosts"])
     assert refused.exit_code == 1 and "robots.txt disallows it" in refused.stderr
     assert site.hits("jyt", "/private/t20241011_900001.html") == 0

@@ -72,7 +72,8 @@ def slow_site() -> Iterator[ThreadingHTTPServer]:
 def _sources(tmp_path: Path, server: ThreadingHTTPServer, pattern: str, attempts: int = 5) -> Path:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     path = tmp_path / "sources.toml"
-    path.write_text(f"[settings]\ndelay_s = 0\nmax_attempts = {attempts}\nbackoff_s = 20\n"
+    path.write_text(f"[settings]\nallow_private_hosts = true\ndelay_s = 0\n"
+                    f"max_attempts = {attempts}\nbackoff_s = 20\n"
                     "max_backoff_s = 60\nconcurrency = 4\n\n"
                     f'[[source]]\nid = "slow"\nname = "slow"\nstart_urls = ["{base}/list/index.html"]\n'
                     f"article_pattern = '{pattern}'\nmax_list_pages = 1\n", encoding="utf-8")

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.errors import SourcesError
+from scraper.scope import Scope
 from scraper.sources import load_sources
 from tests.conftest import ROOT
 
@@ -27,8 +28,8 @@ drop_selectors = [".share", "div[["]
 def test_example_sources_load() -> None:
     sources = load_sources(ROOT / "sources.example.toml")
     assert [s.id for s in sources] == ["hunan-jyt", "xinjiang-jyt", "moe-news"]
-    assert sources[0].hosts() == ("jyt.hunan.gov.cn",)
-    assert sources[1].hosts() == ("jyt.xinjiang.gov.cn",)
+    assert Scope.of(sources[0]).describe() == "jyt.hunan.gov.cn"
+    assert Scope.of(sources[1]).describe() == "jyt.xinjiang.gov.cn"
 
 
 def test_every_mistake_named_with_its_line(tmp_path: Path) -> None:
