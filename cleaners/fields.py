@@ -51,8 +51,8 @@ ORDER: dict[str, tuple[str, ...]] = {
 FOREIGN_PUBLISHED = ("meta", "json-ld", "gov-meta", "htmldate", "url", HEADER, ABOVE)
 #: Fields whose every distinct value is kept, in page order (several editors).
 JOINED = frozenset({"editor"})
-#: Byline rules read paragraphs, so only the lines where a byline stands.
 _STATED = frozenset({"gov-meta", "meta", "json-ld"})
+#: Byline rules read paragraphs, so only the lines where a byline stands.
 _BYLINE_ZONES = frozenset({HEADER, BODY_FIRST, BODY, BODY_LAST})
 _DATELINES = frozenset({"meta.dateline"})
 _UNLABELLED = ("line:meta.date-source", "line:meta.url-date-source")
@@ -70,11 +70,10 @@ _REMOVED_AFTER_LINES = 40
 #: Words around names in bylines (roles, "reported", "compiled"), dropped from names.
 _ROLES = ("记者", "通讯员", "实习生", "编辑", "撰稿人", "撰稿", "作者", "评论员", "摄影", "摄像", "报道",
           "整合", "整理", "综合", "编译", "执笔", "采写", "文图", "图文")
-_ROLE_WORDS = re.compile(
-    rf"[^\s、，,/／|｜:：]{{0,12}}?(?:{'|'.join(_ROLES)}|发自\S*)(?=[\s、，,/／丨︱|｜]|$)"
-    r"|^(?:记者|通讯员|实习生|评论员)|[/／丨︱|｜:：]")
-_ROLE_WORDS = re.compile("|".join(dict.fromkeys(
-    convert(_ROLE_WORDS.pattern, locale) for locale in ("zh-cn", "zh-hant", "zh-tw", "zh-hk"))))
+_ROLE_PATTERN = (rf"[^\s、，,/／|｜:：]{{0,12}}?(?:{'|'.join(_ROLES)}|发自\S*)(?=[\s、，,/／丨︱|｜]|$)"
+                 r"|^(?:记者|通讯员|实习生|评论员)|[/／丨︱|｜:：]")
+_ROLE_WORDS = re.compile("|".join(dict.fromkeys(  # Simplified and Traditional spellings
+    convert(_ROLE_PATTERN, locale) for locale in ("zh-cn", "zh-hant", "zh-tw", "zh-hk"))))
 _NAME_SPLIT = re.compile(r"[\s、，,;；&＆]+")
 _PHOTO_CREDIT = re.compile(r"摄$|^摄影?")
 _PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,3}·[\u4e00-\u9fff]{1,8}|"
@@ -352,9 +351,9 @@ def choose_fields(candidates: list[Candidate], *, chinese: bool = True,
     candidates = candidates + _split_date_candidates(lines, zones)
     chosen = {}
     for name, order in ORDER.items():
-        if name == "published" and not chinese:
-            order = FOREIGN_PUBLISHED
-        chosen[name] = _pick(name, candidates, order, tz)
+        if name != "author":
+            order = FOREIGN_PUBLISHED if name == "published" and not chinese else order
+            chosen[name] = _pick(name, candidates, order, tz)
     chosen["published"] = _with_time(chosen["published"], candidates, tz)
     # A CMS fills <meta name=author> with the site (网易): not a byline.
     outlets = [str(f.value) for f in (chosen["source"], chosen["sitename"]) if f is not None]
@@ -379,9 +378,9 @@ def to_article(found: Fields, *, text: str, removed: list[Removal], url: str | N
         author=found.value("author"), editor=found.value("editor"),
         sitename=found.value("sitename"), keywords=list(keywords),
         original_url=found.value("original_url"),
-        **language_fields(text or (title or ""), declared_lang), encoding=encoding, removed=removed, provenance=found.provenance(),
+        **language_fields(text or (title or ""), declared_lang), encoding=encoding,
+        removed=removed, provenance=found.provenance(),
     )
-
 
 
 def read_fields(lines: Sequence[str], start: int, end: int, rules: RuleSet, *,
