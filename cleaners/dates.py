@@ -110,8 +110,9 @@ def _hour(g: dict[str, str | None]) -> int:
 def _day(g: dict[str, str | None]) -> date:
     if g.get("cy"):
         return date(_cn_number(g["cy"] or ""), _cn_number(g["cm"] or ""), _cn_number(g["cd"] or ""))
-    month = _MONTHS.index(next(m for m in _MONTHS if m.startswith(
-        g["mn"].lower().rstrip(".")[:3]))) + 1 if g.get("mn") else int(g["m"] or 0)
+    name = (g.get("mn") or "").lower().rstrip(".")[:3]
+    month = (next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(name)) if name
+             else int(g["m"] or 0))
     return date(int(g["y"] or 0), month, int(g["d"] or 0))
 
 
