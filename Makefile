@@ -21,6 +21,7 @@ test: install
 
 eval: install
 	$(PY) -m bench.eval
+	$(PY) -m bench.template_eval
 	$(PY) -m bench.metadata_eval
 
 lint: install

@@ -17,6 +17,7 @@ from .locate import locate_content
 from .metadata import html_fields, read_page
 from .prune import prune_tree
 from .rules import RuleSet, resolve_rules
+from .templates import SiteTemplate
 from .textdump import clean_dump
 
 __all__ = ["clean_html", "clean_text"]
@@ -25,13 +26,15 @@ Rules = RuleSet | str | Path | Iterable[str | Path] | None
 
 
 def clean_html(html: bytes | str, url: str | None = None, *,
-               headers: Mapping[str, str] | None = None, rules: Rules = None) -> Article:
+               headers: Mapping[str, str] | None = None, rules: Rules = None,
+               template: SiteTemplate | None = None) -> Article:
     """Clean one HTML page into an :class:`Article`.
 
     ``html`` may be bytes (decoded with ``headers``' charset, the page's declaration
     and detection) or text. ``rules`` is a RuleSet, a rules file or several; the
-    default rules apply when it is ``None``. A page without article text gives an
-    Article with empty ``text``, not an error.
+    default rules apply when it is ``None``. ``template`` (a :class:`SiteTemplate`
+    learned from the site's pages) removes the site's recurring blocks. A page
+    without article text gives an Article with empty ``text``, not an error.
     """
     ruleset = resolve_rules(rules)
     encoding = None
@@ -43,6 +46,8 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     facts = read_page(tree, html, url)
 
     removed = prune_tree(tree, ruleset)
+    if template is not None:
+        removed += template.prune(tree, ruleset)
     located = locate_content(tree, ruleset)
     body = extract_lines(located.node, url) if located is not None else []
     page = ([(line.text, line.inside) for line in block_lines(tree.body, located.node)]
@@ -58,8 +63,12 @@ def clean_html(html: bytes | str, url: str | None = None, *,
                       url=url, encoding=encoding, declared_lang=facts.declared_lang)
 
 
-def clean_text(text: str, url: str | None = None, *, rules: Rules = None) -> Article:
-    """Clean a text dump of a page (one block per line, boilerplate around the article)."""
+def clean_text(text: str, url: str | None = None, *, rules: Rules = None,
+               template: SiteTemplate | None = None) -> Article:
+    """Clean a text dump of a page (one block per line, boilerplate around the article).
+
+    ``template`` (a :class:`SiteTemplate` learned from the site's dumps or pages)
+    removes the site's recurring lines."""
     if not isinstance(text, str):
         raise TypeError(f"clean_text() takes str, not {type(text).__name__}")
-    return clean_dump(text, url, resolve_rules(rules))
+    return clean_dump(text, url, resolve_rules(rules), template)

@@ -31,9 +31,9 @@ def setup(site, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped
     return sources, tmp_path / "a.sqlite"
 
 
-def _invoke(*args: str, code: int = 0) -> str:
+def _invoke(*args: str, code: int | None = 0) -> str:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
+    assert code is None or result.exit_code == code, result.output
     return result.stdout
 
 
@@ -67,6 +67,26 @@ def test_unknown_source_id(setup: tuple[Path, Path]) -> None:
     result = CliRunner().invoke(cli, ["crawl", "--sources", str(sources), "--db", str(db),
                                       "--source", "nope"])
     assert result.exit_code == 2 and "unknown source nope" in result.output
+
+
+def test_shards_split_the_sources_between_archives(setup: tuple[Path, Path],
+                                                   tmp_path: Path) -> None:
+    from scraper.sources import in_shard, load_sources
+
+    sources, _ = setup
+    ids = [s.id for s in load_sources(sources)]
+    owners = {i: [k for k in (1, 2) if in_shard(i, k, 2)] for i in ids}
+    assert all(len(k) == 1 for k in owners.values()), owners  # each source on one shard
+    crawled: list[str] = []
+    for k in (1, 2):
+        stats = json.loads(_invoke("crawl", "--sources", str(sources), "--db",
+                                   str(tmp_path / f"shard{k}.sqlite"), "--no-progress", "--json",
+                                   "--shard", f"{k}/2", code=None))
+        crawled += stats["sources"]
+        assert sorted(stats["sources"]) == sorted(i for i, o in owners.items() if o == [k])
+    assert sorted(crawled) == sorted(ids)
+    bad = CliRunner().invoke(cli, ["crawl", "--sources", str(sources), "--shard", "3/2"])
+    assert bad.exit_code == 2 and "K/N" in bad.output
 
 
 def _main(*args: str) -> subprocess.CompletedProcess:
@@ -128,6 +148,7 @@ def test_reclean_updates_only_what_the_rules_change(setup: tuple[Path, Path],
     sources, db = setup
     _crawl(sources, db)
     base = ["reclean", "--sources", str(sources), "--db", str(db)]
+    _invoke(*base)  # applies each host's template as it stands after the whole crawl
     assert _invoke(*base).strip() == "checked 16, updated 0, cleaned 0 kept raw, failed 0"
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rule]]\nname = "site.test-closing"\nkind = "drop"\n'
@@ -180,7 +201,7 @@ def test_demo_site_serves_and_writes_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["crawl", "schedule", "export", "reclean", "demo-site", "demo",
-                                     "clean", "sources"])
+                                     "clean", "sources", "templates"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "Usage:" in _invoke(command, "--help")
     assert f"zhengwen {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
@@ -231,3 +252,23 @@ def test_export_names_an_unknown_source_and_reclean_a_missing_sources_file(
     assert "it holds demo-jyt" in unknown.output
     missing = _main("reclean", "--db", str(db), "--sources", str(tmp_path / "gone.toml"))
     assert missing.returncode == 2 and "gone.toml: cannot read" in missing.stderr
+
+
+def test_crawl_learns_a_template_per_host(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    hosts = _invoke("templates", "--db", str(db)).splitlines()
+    assert len(hosts) == 1 and hosts[0].endswith("10 pages")
+    host = hosts[0].split("\t")[0]
+    shown = _invoke("templates", host, "--db", str(db))
+    assert f"template.{host}" in shown and "recurring lines" in shown
+    with Archive(db, readonly=True) as archive:
+        removed = {r.rule for a in archive.articles(source_id="demo-jyt") for r in a.article.removed}
+    assert f"template.{host}" in removed
+
+
+def test_templates_names_an_unknown_host(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    result = _main("templates", "nowhere.example", "--db", str(db))
+    assert result.returncode == 2 and "nowhere.example: no template learned" in result.stderr
