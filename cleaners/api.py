@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from selectolax.lexbor import LexborHTMLParser
-
 from .article import Article
 from .blocks import block_lines
 from .decode import decode_bytes
+from .errors import typed_failures
 from .extract import extract_lines
 from .fields import to_article
 from .lines import clean_lines
@@ -19,12 +18,14 @@ from .prune import prune_tree
 from .rules import RuleSet, resolve_rules
 from .templates import SiteTemplate
 from .textdump import clean_dump
+from .tree import parse_html
 
 __all__ = ["clean_html", "clean_text"]
 
 Rules = RuleSet | str | Path | Iterable[str | Path] | None
 
 
+@typed_failures
 def clean_html(html: bytes | str, url: str | None = None, *,
                headers: Mapping[str, str] | None = None, rules: Rules = None,
                template: SiteTemplate | None = None) -> Article:
@@ -42,7 +43,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         html, encoding = decode_bytes(html, headers, source=url or "<bytes>")
     elif not isinstance(html, str):
         raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, url or "<string>")
     facts = read_page(tree, html, url)
 
     removed = prune_tree(tree, ruleset)
@@ -63,6 +64,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
                       url=url, encoding=encoding, declared_lang=facts.declared_lang)
 
 
+@typed_failures
 def clean_text(text: str, url: str | None = None, *, rules: Rules = None,
                template: SiteTemplate | None = None) -> Article:
     """Clean a text dump of a page (one block per line, boilerplate around the article).

@@ -11,9 +11,12 @@ _META_LABELS = (("published", "Published"), ("source", "Source"), ("author", "Au
                 ("original_url", "Original URL"))
 
 
-def to_markdown(article: Article) -> str:
-    """A heading, a metadata list and the body paragraphs."""
+def to_markdown(article: Article, *, path: str | None = None) -> str:
+    """A heading, a metadata list (with the input's ``path`` when given) and the
+    body paragraphs."""
     lines = [f"# {article.title or '(untitled)'}", ""]
+    if path is not None:
+        lines.append(f"- Path: {path}")
     for name, label in _META_LABELS:
         value = getattr(article, name)
         if value:
@@ -25,6 +28,8 @@ def to_markdown(article: Article) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_text(article: Article) -> str:
-    """Title, a blank line, the body."""
-    return f"{article.title or ''}\n\n{article.text}\n".lstrip("\n")
+def to_text(article: Article, *, path: str | None = None) -> str:
+    """Title, a blank line, the body; after a ``==> path <==`` line (as ``head``
+    writes) when ``path`` is given."""
+    text = f"{article.title or ''}\n\n{article.text}\n".lstrip("\n")
+    return text if path is None else f"==> {path} <==\n{text}"

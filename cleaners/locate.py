@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .prune import link_density, node_text
+from .prune import node_text
 from .rules import RuleSet
+from .tree import TextIndex
 
 __all__ = ["Located", "locate_content"]
 
@@ -74,7 +75,8 @@ def _by_score(root: LexborNode) -> tuple[LexborNode, float] | None:
             nodes[node.mem_id] = node
     if not scores:
         return None
-    best_id = max(scores, key=lambda i: scores[i] * (1 - link_density(nodes[i])))
+    index = TextIndex(root, 0)  # one walk for every candidate's link density
+    best_id = max(scores, key=lambda i: scores[i] * (1 - index.link_density(nodes[i])))
     return nodes[best_id], scores[best_id] / total
 
 

@@ -79,12 +79,13 @@ def _path(node: LexborNode, cache: dict[int, str]) -> str:
     """The element's DOM path: tag, id and classes of it and its ancestors. ``cache``
     holds the paths of one page's elements already seen (siblings share a prefix)."""
     chain: list[LexborNode] = []
-    while node is not None and node.tag not in ("html", "-undef", None):
-        if node.mem_id in cache:
+    current: LexborNode | None = node
+    while current is not None and current.tag not in ("html", "-undef", None):
+        if current.mem_id in cache:
             break
-        chain.append(node)
-        node = node.parent
-    path = cache.get(node.mem_id, "") if node is not None else ""
+        chain.append(current)
+        current = current.parent
+    path = cache.get(current.mem_id, "") if current is not None else ""
     for element in reversed(chain):
         path = f"{path}>{_label(element)}" if path else _label(element)
         cache[element.mem_id] = path
