@@ -61,7 +61,8 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     if lines and title and lines[0].replace(" ", "") == title.replace(" ", ""):
         lines = lines[1:]
     return to_article(found, text="\n".join(lines), removed=removed + cleaned.removed,
-                      url=url, encoding=encoding, declared_lang=facts.declared_lang)
+                      url=url, encoding=encoding, declared_lang=facts.declared_lang,
+                      located_by=located.how if located is not None else None)
 
 
 @typed_failures

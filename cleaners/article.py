@@ -28,6 +28,9 @@ class Article:
     ``title``, or ``line:<rule name>@<zone>`` for a line of the page.
     ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
     pages it is the page's own tag and ``script`` is ``None``.
+    ``located_by`` tells how the body was found in an HTML page: the name of the
+    content rule that matched, ``"score"`` (paragraph scoring), or ``None`` (no body,
+    or a text dump); a rule that stops matching is the first sign of a redesign.
     """
 
     url: str | None = None
@@ -44,6 +47,7 @@ class Article:
     script: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
+    located_by: str | None = None
     provenance: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:

@@ -368,7 +368,8 @@ def is_chinese(text: str, declared: str | None = None) -> bool:
 
 
 def to_article(found: Fields, *, text: str, removed: list[Removal], url: str | None,
-               encoding: str | None = None, declared_lang: str | None = None) -> Article:
+               encoding: str | None = None, declared_lang: str | None = None,
+               located_by: str | None = None) -> Article:
     """The one assembly of an Article, for HTML pages and text dumps alike."""
     title = found.value("title")
     keywords = found.keywords.value if found.keywords is not None else ()
@@ -379,7 +380,7 @@ def to_article(found: Fields, *, text: str, removed: list[Removal], url: str | N
         sitename=found.value("sitename"), keywords=list(keywords),
         original_url=found.value("original_url"),
         **language_fields(text or (title or ""), declared_lang), encoding=encoding,
-        removed=removed, provenance=found.provenance(),
+        removed=removed, located_by=located_by, provenance=found.provenance(),
     )
 
 
