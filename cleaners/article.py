@@ -20,8 +20,12 @@ class Article:
     """A cleaned article.
 
     ``text`` holds the body paragraphs joined by newlines, without the title.
-    ``published`` is ISO 8601: a full timestamp with offset when the time is known,
-    a bare date when only the day is known, ``None`` when the page gives none.
+    ``published`` is ISO 8601: a timestamp when the time is known (with the offset
+    the page wrote, else +08:00 on a Chinese page, else none), a bare date when only
+    the day is known, ``None`` when the page gives none. ``provenance`` tells where
+    each field came from (it explains the values and takes no part in comparisons):
+    ``meta:PubDate``, ``json-ld:datePublished``, ``url``,
+    ``title``, or ``line:<rule name>@<zone>`` for a line of the page.
     ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
     pages it is the page's own tag and ``script`` is ``None``.
     ``located_by`` tells how the body was found in an HTML page: the name of the
@@ -44,6 +48,7 @@ class Article:
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
     located_by: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

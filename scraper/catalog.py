@@ -26,6 +26,8 @@ _ARTICLE_COLUMNS = {
     "language": "Detected language (zh, en, ...)",
     "script": "Hans (Simplified) or Hant (Traditional) for Chinese",
     "removed": "JSON list of [rule, text]: every block the cleaner removed and the rule that did",
+    "provenance": "JSON object: where each field came from (meta:og:site_name, "
+                  "line:meta.source@header, heading ...)",
     "located_by": "How the body was found: the content rule's name, 'score' (paragraph "
                   "scoring), or empty",
     "response_id": "The raw response (responses.id) it was cleaned from",

@@ -151,7 +151,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         ALTER TABLE articles ADD COLUMN located_by TEXT;  -- content rule name, 'score', NULL
     """),
-    ("0008-search", """
+    ("0008-article-provenance", """
+        ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';  -- field -> origin
+    """),
+    ("0009-search", """
         -- Full-text search over every article version. The trigram tokenizer needs no word
         -- segmentation, so it serves Chinese; triggers keep it in step with each write.
         CREATE VIRTUAL TABLE articles_fts USING fts5 (
@@ -170,7 +173,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         END;
         INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
     """),
-    ("0009-reprints", """
+    ("0010-reprints", """
         -- MinHash signatures and LSH band keys: a new article finds its candidates with
         -- one indexed query. cluster_id is the id of the cluster's first article.
         CREATE TABLE reprints (
@@ -188,7 +191,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX reprint_bands_key ON reprint_bands (band_key);
         CREATE INDEX reprint_bands_article ON reprint_bands (article_id);
     """),
-    ("0010-latest-articles", """
+    ("0011-latest-articles", """
         -- Each URL's newest version, timestamps in ISO 8601, with its reprint cluster.
         CREATE VIEW latest_articles AS
             SELECT a.*, r.cluster_id
