@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -90,6 +91,10 @@ def test_explain_a_saved_page(tmp_path: Path) -> None:
     for removal in article.removed:
         assert f'data-rule="{removal.rule}"' in html
     assert "Body chosen by the content rule content.article-body" in html
+    assert article.provenance
+    for name, origin in article.provenance.items():  # where each field came from
+        if name in ("title", "published", "source", "author", "editor", "sitename"):
+            assert f"<th>{name}</th>" in html and escape(origin) in html
     _check_inert(html)
 
 
