@@ -9,11 +9,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .article import Article
 from .blocks import block_lines
+from .body import find_body
 from .decode import decode_bytes
-from .extract import extract_lines
 from .lang import detect_language
 from .lines import clean_lines
-from .locate import locate_content
 from .metadata import fields_from_lines, meta_fields, split_title, window
 from .prune import node_text, prune_tree
 from .rules import RuleSet, resolve_rules
@@ -69,11 +68,10 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     declared_lang = html_node.attributes.get("lang") if html_node is not None else None
 
     removed = prune_tree(tree, ruleset)
-    located = locate_content(tree, ruleset)
-    body = extract_lines(located.node, url) if located is not None else []
-    page = ([(line.text, line.inside) for line in block_lines(tree.body, located.node)]
-            if tree.body is not None and located is not None else [])
-    cleaned = clean_lines(body, ruleset)
+    body = find_body(tree, ruleset, url)
+    page = ([(line.text, line.inside) for line in block_lines(tree.body, body.node)]
+            if tree.body is not None and body.node is not None else [])
+    cleaned = clean_lines(body.lines, ruleset)
     fields = _merge(meta, cleaned.fields, fields_from_lines(window(page), ruleset))
 
     title, sitename = split_title(page_title, heading)
@@ -89,7 +87,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         sitename=fields.get("sitename") or sitename, keywords=list(fields.get("keywords") or []),
         original_url=fields.get("original_url"),
         language=detect_language(text or str(title or ""), declared_lang),
-        encoding=encoding, removed=removed + cleaned.removed,
+        encoding=encoding, removed=removed + cleaned.removed, body_source=body.how,
     )
 
 

@@ -20,7 +20,10 @@ class Article:
     """A cleaned article.
 
     ``text`` holds the body paragraphs joined by newlines, without the title.
-    ``published`` is ISO 8601: a full timestamp with offset when the time is known,
+    ``body_source`` says how the body was found: a content rule's name, ``score``
+    (paragraph scoring; ``+siblings`` when sibling containers of the article joined),
+    or ``page:extends`` / ``page:replaces`` when trafilatura's reading of the whole
+    pruned page was taken over the located block. ``published`` is ISO 8601: a full timestamp with offset when the time is known,
     a bare date when only the day is known, ``None`` when the page gives none.
     """
 
@@ -37,6 +40,7 @@ class Article:
     language: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
+    body_source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

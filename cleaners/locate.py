@@ -1,9 +1,12 @@
 """Find the element that holds the article: a content rule, else paragraph scoring.
 
-The scoring follows readability's idea, tuned for Chinese: every paragraph-like block
-credits its parent (and half to the grandparent) with its length and its count of
-Chinese punctuation; link-heavy candidates are discounted. The winner is handed to
-trafilatura alone, so sidebars and comment areas never reach the extractor.
+The scoring follows readability's idea: every paragraph-like block credits its
+parent (and half to the grandparent) with its length and its count of clause and
+sentence marks, in any script (Chinese 。，、, Latin . , ; Japanese 、。 …);
+link-heavy candidates are discounted. An article split over sibling containers of
+one template (``div.story-column`` × 5) is taken whole: the siblings that share the
+winner's tag and class and hold paragraphs join it. The result also says which share
+of the page's paragraph score it holds, the evidence the body choice weighs.
 """
 
 from __future__ import annotations
@@ -19,52 +22,61 @@ from .rules import RuleSet
 __all__ = ["Located", "locate_content"]
 
 _PARAGRAPH_TAGS = "p, td, pre, blockquote, li, dd, h2, h3, h4, section, div, span, font"
-_PUNCT = re.compile(r"[，。、；：！？,;]")
+_OWN_TEXT_TAGS = frozenset(["div", "section", "span", "font", "td", "li", "dd"])
+# Clause and sentence marks: CJK full-width ones anywhere, Latin ones before a space.
+_PUNCT = re.compile(r"[，。、；：！？｡､]|[,.;:!?](?=\s|$)|[؟،।]")
 _MIN_PARAGRAPH_CHARS = 20
 _MIN_CONTENT_CHARS = 10
 _NARROW_SHARE = 0.2
+_SIBLING_SHARE = 0.2  # of the winner's score: less, and a same-template sibling is not article
 _CANDIDATE_TAGS = {"div", "article", "section", "td", "main", "body", "form", "center",
                    "table", "tbody", "font", "dd", "li", "span", "blockquote"}
 
 
 @dataclass(frozen=True)
 class Located:
-    """The content element and how it was found (a rule name or ``"score"``)."""
+    """The content element(s) and how they were found (a rule name or ``"score"``).
+
+    ``nodes`` is the element followed by same-template siblings that continue the
+    article; ``share`` is the part of the page's paragraph score inside them.
+    """
 
     node: LexborNode
     how: str
+    share: float = 1.0
+    nodes: tuple[LexborNode, ...] = ()
 
 
-def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
-    for rule in rules.of_kind("content"):
-        for selector in rule.selectors:
-            best, best_len = None, 0
-            for node in tree.css(selector):
-                length = len(node_text(node))
-                if length > best_len:
-                    best, best_len = node, length
-            if best is not None and best_len >= _MIN_CONTENT_CHARS:
-                return Located(best, rule.name)
-    return None
+Paragraph = tuple[LexborNode, float]
 
 
-def _by_score(root: LexborNode) -> tuple[LexborNode, float] | None:
-    """The best-scoring element under ``root`` and its share of all paragraph score."""
+def _paragraphs(root: LexborNode) -> list[Paragraph]:
+    """Every paragraph-like block under ``root`` with its score."""
+    found: list[Paragraph] = []
+    for para in root.css(_PARAGRAPH_TAGS):
+        # A container counts as a paragraph only for text directly inside it.
+        text = (para.text(deep=False, strip=True) if para.tag in _OWN_TEXT_TAGS
+                else node_text(para))
+        if len(text) < _MIN_PARAGRAPH_CHARS:
+            continue
+        found.append((para, 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)))
+    return found
+
+
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    while node is not None:
+        if node.mem_id in ids:
+            return True
+        node = node.parent
+    return False
+
+
+def _best(paragraphs: list[Paragraph]) -> tuple[LexborNode, float] | None:
+    """The best-scoring element and its share of the paragraphs' score."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     total = 0.0
-    for para in root.css(_PARAGRAPH_TAGS):
-        if para.tag in ("div", "section", "span", "font", "td", "li", "dd"):
-            # A container counts as a paragraph only for text directly inside it.
-            own = para.text(deep=False, strip=True)
-            if len(own) < _MIN_PARAGRAPH_CHARS:
-                continue
-            text = own
-        else:
-            text = node_text(para)
-            if len(text) < _MIN_PARAGRAPH_CHARS:
-                continue
-        score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)
+    for para, score in paragraphs:
         total += score
         parent = para if para.tag in ("div", "td", "section") else para.parent
         for share, node in ((1.0, parent), (0.5, parent.parent if parent else None)):
@@ -78,6 +90,41 @@ def _by_score(root: LexborNode) -> tuple[LexborNode, float] | None:
     return nodes[best_id], scores[best_id] / total
 
 
+def _share(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
+    total = sum(score for _, score in paragraphs)
+    if not total:
+        return 1.0
+    ids = {n.mem_id for n in nodes}
+    return sum(score for para, score in paragraphs if _inside(para, ids)) / total
+
+
+def _template_siblings(node: LexborNode, paragraphs: list[Paragraph]) -> tuple[LexborNode, ...]:
+    """``node`` and its siblings of the same tag and class that hold paragraphs."""
+    cls = node.attributes.get("class")
+    parent = node.parent
+    if not cls or parent is None:
+        return (node,)
+    same = [c for c in parent.iter() if c.tag == node.tag and c.attributes.get("class") == cls]
+    if len(same) < 2:
+        return (node,)
+    floor = _SIBLING_SHARE * _share(paragraphs, (node,))
+    return tuple(c for c in same if c.mem_id == node.mem_id
+                 or (_share(paragraphs, (c,)) >= floor and link_density(c) < 0.5))
+
+
+def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> tuple[LexborNode, str] | None:
+    for rule in rules.of_kind("content"):
+        for selector in rule.selectors:
+            best, best_len = None, 0
+            for node in tree.css(selector):
+                length = len(node_text(node))
+                if length > best_len:
+                    best, best_len = node, length
+            if best is not None and best_len >= _MIN_CONTENT_CHARS:
+                return best, rule.name
+    return None
+
+
 def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     """The article's element, or ``None`` when the page has no paragraph at all.
 
@@ -85,13 +132,23 @@ def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     one holds most of the paragraph text: template classes such as
     ``.article-content`` sometimes wrap the feed under the article as well.
     """
-    located = _by_rule(tree, rules)
-    root = located.node if located is not None else tree.body
-    if root is None:
+    if tree.body is None:
         return None
-    scored = _by_score(root)
-    if located is None:
-        return Located(scored[0], "score") if scored else None
-    if scored and scored[0].mem_id != root.mem_id and scored[1] >= _NARROW_SHARE:
-        return Located(scored[0], f"{located.how}+score")
-    return located
+    page = _paragraphs(tree.body)
+    by_rule = _by_rule(tree, rules)
+    if by_rule is not None:
+        root, how = by_rule
+        ids = {root.mem_id}
+        scored = _best([p for p in page if _inside(p[0], ids)])
+        node = root
+        if scored and scored[0].mem_id != root.mem_id and scored[1] >= _NARROW_SHARE:
+            node, how = scored[0], f"{how}+score"
+    else:
+        scored = _best(page)
+        if scored is None:
+            return None
+        node, how = scored[0], "score"
+    nodes = _template_siblings(node, page)
+    if len(nodes) > 1:
+        how += "+siblings"
+    return Located(node, how, _share(page, nodes), nodes)

@@ -1,0 +1,111 @@
+"""Choose the article body: the located block, checked against the whole page.
+
+One scored element is never the only candidate: it can be a sidebar, a comment
+area, a caption or one column of an article split over several. When the located
+block holds most of the page's paragraph score and trafilatura keeps most of it,
+it is taken as it is (the common case: one trafilatura call on a small element).
+Otherwise trafilatura's extraction of the whole pruned page is a second candidate
+and the evidence decides:
+
+* the page candidate repeats the block and adds little: the block (it is the more
+  precise of the two);
+* the page candidate contains the block and adds text that lies with it in a close
+  ancestor made almost only of the two: the article goes on around the block, so
+  the page candidate (``page:extends``);
+* the two hardly overlap and the block holds a minor share of the page's paragraphs:
+  the block was something else, so the page candidate (``page:replaces``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .extract import extract_lines, extract_page
+from .locate import locate_content
+from .prune import node_text
+from .rules import RuleSet
+
+__all__ = ["Body", "find_body"]
+
+_CHEAP_SHARE = 0.7       # a block with this share of the paragraph score is trusted...
+_CHEAP_KEPT = 0.5        # ...when trafilatura keeps this much of its text
+_CONTAINED = 0.8         # share of one candidate's n-grams found in the other
+_DISJOINT = 0.5
+_MINOR_SHARE = 0.25      # a block with less of the paragraph score is a fragment
+_REPLACE_SHARE = 0.5
+_MIN_GAIN = 0.25         # page text beyond the block, relative to the block
+_COVER = 0.8             # the ancestor holding the page candidate...
+_PURE = 0.85             # ...is made of it to this share...
+_MAX_DEPTH = 5           # ...and lies this close above the block
+_WS = re.compile(r"\s+")
+_N = 4
+
+
+@dataclass(frozen=True)
+class Body:
+    """The body lines, the element they were found in (``None`` when none) and how
+    they were found: a content rule name, ``score`` (``+siblings`` when the
+    article's sibling containers joined), or ``page:extends``/``page:replaces``."""
+
+    lines: list[str]
+    node: LexborNode | None
+    how: str | None
+
+
+def _grams(text: str) -> set[str]:
+    text = _WS.sub("", text)
+    return {text[i:i + _N] for i in range(max(len(text) - _N + 1, 0))}
+
+
+def _enclosing(node: LexborNode, page: set[str]) -> tuple[int, float] | None:
+    """Depth above ``node`` of the first ancestor holding most of ``page``, and the
+    share of that ancestor's text that ``page`` accounts for."""
+    for depth in range(_MAX_DEPTH + 1):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        grams = _grams(node_text(node))
+        common = len(grams & page)
+        if common >= _COVER * len(page):
+            return depth, common / max(len(grams), 1)
+        node = node.parent
+    return None
+
+
+def _page_wins(block: set[str], page: set[str], node: LexborNode, share: float) -> str | None:
+    """Why the page candidate beats the block, or ``None`` when it does not."""
+    if not page:
+        return None
+    if not block:
+        return "page:replaces"
+    common = len(block & page)
+    if common >= _CONTAINED * len(block):
+        if len(page - block) < _MIN_GAIN * len(block):
+            return None
+        found = _enclosing(node, page)
+        if found is not None and (found[1] >= _PURE or share < _MINOR_SHARE):
+            return "page:extends"
+        return None
+    if common < _DISJOINT * len(block) and share < _REPLACE_SHARE and len(page) > len(block):
+        return "page:replaces"
+    return None
+
+
+def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) -> Body:
+    """The article's lines (before the line pass) from the pruned ``tree``."""
+    located = locate_content(tree, rules)
+    if located is None:
+        lines = extract_page(tree.html or "", url) if tree.body is not None else []
+        return Body(lines, None, "page:replaces" if lines else None)
+    lines = extract_lines(located.nodes, url)
+    text = "".join(lines)
+    if located.share >= _CHEAP_SHARE and len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
+            _WS.sub("", "".join(node_text(n) for n in located.nodes))):
+        return Body(lines, located.node, located.how)
+    page = extract_page(tree.html or "", url)
+    why = _page_wins(_grams(text), _grams("".join(page)), located.node, located.share)
+    if why is None:
+        return Body(lines, located.node, located.how)
+    return Body(page, located.node, why)
