@@ -3,7 +3,8 @@
 The scoring follows readability's idea: every paragraph-like block credits its
 parent (and half to the grandparent) with its length and its count of clause and
 sentence marks, in any script (Chinese 。，、, Latin . , ; Japanese 、。 …);
-link-heavy candidates are discounted. An article split over sibling containers of
+link-heavy candidates and items of a long list (teasers of a feed, each as long as
+a short article) are discounted. An article split over sibling containers of
 one template (``div.story-column`` × 5) is taken whole: the siblings that share the
 winner's tag and class and hold paragraphs join it. The result also says which share
 of the page's paragraph score it holds, the evidence the body choice weighs.
@@ -29,6 +30,10 @@ _MIN_PARAGRAPH_CHARS = 20
 _MIN_CONTENT_CHARS = 10
 _NARROW_SHARE = 0.2
 _SIBLING_SHARE = 0.2  # of the winner's score: less, and a same-template sibling is not article
+_TOP_CANDIDATES = 8
+_LISTING_DEPTH = 4       # an li this close above a candidate...
+_LISTING_ITEMS = 4       # ...among this many li siblings makes it a feed item
+_LIST_ITEM_WEIGHT = 0.3
 _CANDIDATE_TAGS = {"div", "article", "section", "td", "main", "body", "form", "center",
                    "table", "tbody", "font", "dd", "li", "span", "blockquote"}
 
@@ -86,8 +91,22 @@ def _best(paragraphs: list[Paragraph]) -> tuple[LexborNode, float] | None:
             nodes[node.mem_id] = node
     if not scores:
         return None
-    best_id = max(scores, key=lambda i: scores[i] * (1 - link_density(nodes[i])))
+    top = sorted(scores, key=scores.__getitem__, reverse=True)[:_TOP_CANDIDATES]
+    best_id = max(top, key=lambda i: scores[i] * (1 - link_density(nodes[i]))
+                  * (_LIST_ITEM_WEIGHT if _in_listing(nodes[i]) else 1.0))
     return nodes[best_id], scores[best_id] / total
+
+
+def _in_listing(node: LexborNode) -> bool:
+    """Whether ``node`` is (inside) one item of a list of many: a teaser in a feed."""
+    for _ in range(_LISTING_DEPTH):
+        if node is None or node.parent is None:
+            return False
+        if node.tag == "li":
+            items = sum(1 for child in node.parent.iter() if child.tag == "li")
+            return items >= _LISTING_ITEMS
+        node = node.parent
+    return False
 
 
 def _share(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
