@@ -56,4 +56,4 @@ def extract_lines(nodes: LexborNode | Sequence[LexborNode], url: str | None = No
 
 def extract_page(html: str, url: str | None = None) -> list[str]:
     """trafilatura's article lines for a whole (pruned) page."""
-    return _lines(trafilatura.extract(html, url=url, **_OPTIONS) or "")
+    return _lines(trafilatura.extract(html, url=url, fast=True, **_OPTIONS) or "")
