@@ -8,6 +8,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from .article import Article
+from .attachments import find_attachments
 from .blocks import block_lines
 from .body import find_body
 from .decode import decode_bytes
@@ -88,6 +89,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         original_url=fields.get("original_url"),
         language=detect_language(text or str(title or ""), declared_lang),
         encoding=encoding, removed=removed + cleaned.removed, body_source=body.how,
+        attachments=find_attachments(tree, body.nodes, url),
     )
 
 

@@ -23,7 +23,9 @@ class Article:
     ``body_source`` says how the body was found: a content rule's name, ``score``
     (paragraph scoring; ``+siblings`` when sibling containers of the article joined),
     or ``page:extends`` / ``page:replaces`` when trafilatura's reading of the whole
-    pruned page was taken over the located block. ``published`` is ISO 8601: a full timestamp with offset when the time is known,
+    pruned page was taken over the located block. ``attachments`` holds the
+    attached files (附件) as (name, absolute URL). Table rows are lines of
+    tab-separated cells. ``published`` is ISO 8601: a full timestamp with offset when the time is known,
     a bare date when only the day is known, ``None`` when the page gives none.
     """
 
@@ -40,10 +42,14 @@ class Article:
     language: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
-    body_source: str | None = None
+    # Not compared: the archive does not keep these two yet, so a stored article and
+    # its re-cleaning stay equal (reclean rewrites only what the rules change).
+    body_source: str | None = field(default=None, compare=False)
+    attachments: list[tuple[str, str]] = field(default_factory=list, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""
         data = asdict(self)
         data["removed"] = [{"rule": r.rule, "text": r.text} for r in self.removed]
+        data["attachments"] = [list(a) for a in self.attachments]
         return data

@@ -53,6 +53,7 @@ class Body:
     lines: list[str]
     node: LexborNode | None
     how: str | None
+    nodes: tuple[LexborNode, ...] = ()  # the located element and its joined siblings
 
 
 def _grams(text: str) -> set[str]:
@@ -103,9 +104,9 @@ def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) ->
     text = "".join(lines)
     if located.share >= _CHEAP_SHARE and len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
             _WS.sub("", "".join(node_text(n) for n in located.nodes))):
-        return Body(lines, located.node, located.how)
+        return Body(lines, located.node, located.how, located.nodes)
     page = extract_page(tree.html or "", url)
     why = _page_wins(_grams(text), _grams("".join(page)), located.node, located.share)
     if why is None:
-        return Body(lines, located.node, located.how)
-    return Body(page, located.node, why)
+        return Body(lines, located.node, located.how, located.nodes)
+    return Body(page, located.node, why, located.nodes)

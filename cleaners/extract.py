@@ -30,12 +30,21 @@ def _visible(text: str) -> int:
     return len(_WS.sub("", text))
 
 
+def _row(line: str) -> str:
+    """A table row as trafilatura writes it (``| a | b |``) as tab-separated cells."""
+    if len(line) > 2 and line.startswith("|") and line.endswith("|") and line.count("|") > 2:
+        return "\t".join(cell.strip() for cell in line[1:-1].split(" | "))
+    return line
+
+
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """Non-empty lines; table rows become tab-separated cells."""
+    return [_row(line.strip()) for line in text.splitlines() if line.strip()]
 
 
 def extract_lines(nodes: LexborNode | Sequence[LexborNode], url: str | None = None) -> list[str]:
-    """The element's (or consecutive elements') article text as lines."""
+    """The element's (or consecutive elements') article text as lines; a table row
+    is one line of tab-separated cells."""
     nodes = (nodes,) if isinstance(nodes, LexborNode) else tuple(nodes)
     document = f"<html><body>{''.join(n.html or '' for n in nodes)}</body></html>"
     text = trafilatura.extract(document, url=url, **_OPTIONS) or ""

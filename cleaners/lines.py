@@ -88,6 +88,10 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
         line = raw.strip()
         if not line:
             continue
+        if "\t" in line:
+            # A table row: its cells (时间, 来源 as column headers) are data, not labels.
+            result.lines.append(line)
+            continue
         cut = next((r for r in cuts if len(line) <= r.max_chars and r.search(line)), None)
         if cut is not None and (trailer or result.lines):
             rest = [x.strip() for x in lines[index:] if x.strip()]

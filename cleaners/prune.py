@@ -98,13 +98,22 @@ def _drop_matching_blocks(tree: LexborHTMLParser, rules: tuple[Rule, ...],
     cache: dict[str, Rule | None] = {}
     for node in tree.body.css(BLOCK_TAGS):
         text = node_text(node)
-        if text and len(text) <= limit:
+        if text and len(text) <= limit and not _data_cell(node):
             rule = _first_rule(text, rules, screen, cache)
             if rule is not None:
                 matches.append((node, rule))
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
         node.decompose()
+
+
+def _data_cell(node: LexborNode) -> bool:
+    """A table cell beside other filled cells of its row: a column header such as
+    时间 or 来源 is data, not a meta label left without its value."""
+    row = node.parent
+    if node.tag not in ("td", "th") or row is None or row.tag != "tr":
+        return False
+    return sum(1 for cell in row.iter() if cell.tag in ("td", "th") and node_text(cell)) > 1
 
 
 def _list_block(heading: LexborNode) -> list[LexborNode]:
