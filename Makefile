@@ -10,7 +10,7 @@ BENCH_STAMP := $(VENV)/.bench-$(shell cksum pyproject.toml | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,scale]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -29,7 +29,7 @@ demo: install
 	$(VENV)/bin/zhengwen demo --db data/demo.sqlite
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q -e '.[test,scale,bench]'
 	touch $@
 
 bench: $(BENCH_STAMP)

@@ -5,19 +5,35 @@
     CleanerError
     ├── DecodeError   bytes that no candidate encoding turns into text (.encodings tried)
     ├── RulesError    a rules file that cannot be loaded (.path, .line, .rule)
-    └── InputError    an input that cannot be read or is not HTML/text (.path)
+    ├── InputError    an input that cannot be read or is not HTML/text (.path)
+    ├── CleanTimeoutError  a document over its time limit in a worker (.source, .limit_s)
+    └── WorkerCrashError   the worker cleaning a document died (.source)
 
 Every message names the input (a path, a URL or "<string>") so that a batch report
-can be read without the traceback.
+can be read without the traceback. The errors pickle with their attributes, so a
+worker process can raise them to its parent.
 """
 
 from __future__ import annotations
 
-__all__ = ["CleanerError", "DecodeError", "InputError", "RulesError"]
+__all__ = ["CleanTimeoutError", "CleanerError", "DecodeError", "InputError", "RulesError",
+           "WorkerCrashError"]
 
 
 class CleanerError(Exception):
     """Base class of every error the cleaners raise."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses take keyword attributes, not the message: rebuild from __dict__.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[CleanerError], args: tuple[object, ...],
+             state: dict[str, object]) -> CleanerError:
+    error = Exception.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class DecodeError(CleanerError):
@@ -50,3 +66,20 @@ class InputError(CleanerError):
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         super().__init__(f"{path}: {message}")
+
+
+class CleanTimeoutError(CleanerError):
+    """Cleaning one document took longer than its time limit; its worker was stopped."""
+
+    def __init__(self, source: str, limit_s: float) -> None:
+        self.source = source
+        self.limit_s = limit_s
+        super().__init__(f"{source}: cleaning took longer than {limit_s:g} s and was stopped")
+
+
+class WorkerCrashError(CleanerError):
+    """The worker process cleaning a document died or failed outside the cleaners."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        super().__init__(f"{source}: the cleaning worker failed ({reason})")

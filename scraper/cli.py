@@ -24,6 +24,7 @@ from .demo_site import DemoSite
 from .display import live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
+from .pipeline.command import pipeline_command
 from .reclean import reclean
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
@@ -72,6 +73,7 @@ def cli() -> None:
 
 
 cli.add_command(clean_command)
+cli.add_command(pipeline_command)
 
 
 @cli.group("sources")

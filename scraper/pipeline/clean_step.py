@@ -1,0 +1,115 @@
+"""The datatrove step that cleans each document with zhengwen.
+
+Each document is cleaned in datatrove's ExtractorSandbox, the child process its own
+extractors use: a document over the time limit or one that kills the child is
+counted with its reason and skipped, and the next document gets a fresh child.
+Every Article field lands in the Document's metadata; ``language`` follows
+datatrove's convention (``zh``) with the script (``Hans``/``Hant``) beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
+
+from datatrove.data import Document
+from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.extractors.base import ExtractorSandbox
+from datatrove.utils.typeshelper import StatHints
+
+from cleaners import Article, CleanerError, RuleSet, clean_html, clean_text, load_rules
+from cleaners.decode import decode_bytes
+
+from .readers import RAW
+
+__all__ = ["CleanStep", "article_metadata"]
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+def _clean(kind: str, body: bytes, url: str | None, headers: Mapping[str, str] | None,
+           rules: RuleSet) -> Article | Exception:
+    """Runs in the sandbox: errors come back as values, so the child lives on."""
+    try:
+        if kind == "text":
+            try:
+                text = body.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text, _ = decode_bytes(body, headers, source=url or "<dump>")
+            return clean_text(text, url, rules=rules)
+        return clean_html(body, url, headers=headers, rules=rules)
+    except Exception as exc:  # noqa: BLE001 - reported by the parent as a stat
+        return exc
+
+
+def article_metadata(article: Article) -> dict[str, object]:
+    """Every Article field but the text, in the Document metadata's shape."""
+    fields = article.to_dict()
+    fields.pop("text")
+    language = fields.get("language")
+    if isinstance(language, str) and "-" in language:
+        fields["language"], _, script = language.partition("-")
+        fields.setdefault("script", script)
+    return fields
+
+
+class CleanStep(PipelineStep):
+    """Clean raw documents (from the readers of this package) or HTML/text in
+    ``Document.text`` (from any datatrove reader) into articles.
+
+    Stats: ``cleaned``, ``empty`` (no article text; dropped unless ``keep_empty``),
+    and ``failed/<reason>`` with the reason: ``timeout``, ``worker_died`` or the
+    CleanerError class.
+    """
+
+    name = "🧹 zhengwen clean"
+    type = "🛢 - EXTRAC"
+
+    def __init__(self, *, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 rule_files: Sequence[str] = (), keep_empty: bool = False) -> None:
+        super().__init__()
+        self.timeout_s = timeout_s
+        self.rule_files = tuple(str(f) for f in rule_files)
+        self.keep_empty = keep_empty
+
+    def run(self, data: Iterator[Document], rank: int = 0,
+            world_size: int = 1) -> Iterator[Document]:
+        clean = partial(_clean, rules=load_rules(*self.rule_files))
+        with ExtractorSandbox(timeout=self.timeout_s, warmup_text=("text", b"", None, None)) as box:
+            for document in data:
+                self.stat_update(StatHints.total)
+                with self.track_time():
+                    article = self._clean_one(box, clean, document)
+                if article is None:
+                    continue
+                if not article.text and not self.keep_empty:
+                    self.stat_update("empty", StatHints.dropped)
+                    continue
+                document.text = article.text
+                document.media = [m for m in document.media if m.id != RAW]
+                document.metadata.update(article_metadata(article))
+                self.stat_update("cleaned", StatHints.forwarded)
+                self.update_doc_stats(document)
+                yield document
+
+    def _clean_one(self, box: ExtractorSandbox, clean: partial,
+                   document: Document) -> Article | None:
+        raw = next((m for m in document.media if m.id == RAW), None)
+        if raw is not None:
+            args = (raw.metadata.get("kind", "html"), raw.media_bytes or b"", raw.url or None,
+                    raw.metadata.get("headers") or None)
+        else:
+            kind = "html" if "<" in document.text[:2048] else "text"
+            args = (kind, document.text.encode("utf-8"), document.metadata.get("url"),
+                    {"Content-Type": "text/html; charset=utf-8"})
+        try:
+            return box.process_document(args, clean)
+        except TimeoutError:
+            self.stat_update("failed/timeout", StatHints.dropped)
+        except EOFError:
+            self.stat_update("failed/worker_died", StatHints.dropped)
+        except CleanerError as exc:
+            self.stat_update(f"failed/{type(exc).__name__}", StatHints.dropped)
+        except Exception as exc:  # noqa: BLE001 - one document never ends the task
+            self.stat_update(f"failed/{type(exc).__name__}", StatHints.dropped)
+        return None
