@@ -18,13 +18,9 @@ from .prune import node_text
 
 __all__ = ["find_attachments"]
 
-_DOCUMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|csv)$", re.I)
+_DOCUMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|csv)(?:[?#]|$)", re.I)
 _LABEL = re.compile(r"^\s*(?:附\s*件|相关附件|附件下载|attachments?)", re.I)
 _LABEL_DEPTH = 3
-
-
-def _is_document(url: str) -> bool:
-    return bool(_DOCUMENT.search(urlsplit(url).path))
 
 
 def _labelled(link: LexborNode) -> bool:
@@ -58,10 +54,10 @@ def find_attachments(tree: LexborHTMLParser, body: Sequence[LexborNode],
     found: dict[str, str] = {}
     for link in tree.body.css("a[href]"):
         href = (link.attributes.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
+        if not _DOCUMENT.search(href) or href.startswith(("javascript:", "mailto:")):
             continue
         absolute = urljoin(base, href)
-        if absolute in found or not _is_document(absolute):
+        if absolute in found:
             continue
         if _inside(link, ids) or _labelled(link):
             name = node_text(link) or unquote(urlsplit(absolute).path.rsplit("/", 1)[-1])

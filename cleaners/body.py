@@ -3,7 +3,8 @@
 One scored element is never the only candidate: it can be a sidebar, a comment
 area, a caption or one column of an article split over several. When the located
 block holds most of the page's paragraph score and trafilatura keeps most of it,
-it is taken as it is (the common case: one trafilatura call on a small element).
+and no other element holds much of the rest, it is taken as it is (the common
+case: one trafilatura call on a small element).
 Otherwise trafilatura's extraction of the whole pruned page is a second candidate
 and the evidence decides:
 
@@ -31,7 +32,9 @@ from .rules import RuleSet
 __all__ = ["Body", "find_body"]
 
 _CHEAP_SHARE = 0.7       # a block with this share of the paragraph score is trusted...
-_CHEAP_KEPT = 0.5        # ...when trafilatura keeps this much of its text
+_MINOR_BLOCK = 0.5       # ...or with this share when no other element holds...
+_RIVAL_SHARE = 0.15      # ...this share of it...
+_CHEAP_KEPT = 0.5        # ...and when trafilatura keeps this much of its text
 _CONTAINED = 0.8         # share of one candidate's n-grams found in the other
 _DISJOINT = 0.5
 _MINOR_SHARE = 0.25      # a block with less of the paragraph score is a fragment
@@ -102,8 +105,10 @@ def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) ->
         return Body(lines, None, "page:replaces" if lines else None)
     lines = extract_lines(located.nodes, url)
     text = "".join(lines)
-    if located.share >= _CHEAP_SHARE and len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
-            _WS.sub("", "".join(node_text(n) for n in located.nodes))):
+    kept = len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
+        _WS.sub("", "".join(node_text(n) for n in located.nodes)))
+    if kept and (located.share >= _CHEAP_SHARE or (
+            located.share >= _MINOR_BLOCK and located.rival < _RIVAL_SHARE)):
         return Body(lines, located.node, located.how, located.nodes)
     page = extract_page(tree.html or "", url)
     why = _page_wins(_grams(text), _grams("".join(page)), located.node, located.share)

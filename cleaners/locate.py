@@ -43,13 +43,15 @@ class Located:
     """The content element(s) and how they were found (a rule name or ``"score"``).
 
     ``nodes`` is the element followed by same-template siblings that continue the
-    article; ``share`` is the part of the page's paragraph score inside them.
+    article; ``share`` is the part of the page's paragraph score inside them and
+    ``rival`` the part held by the best-scoring element outside them.
     """
 
     node: LexborNode
     how: str
     share: float = 1.0
     nodes: tuple[LexborNode, ...] = ()
+    rival: float = 0.0
 
 
 Paragraph = tuple[LexborNode, float]
@@ -107,6 +109,17 @@ def _in_listing(node: LexborNode) -> bool:
             return items >= _LISTING_ITEMS
         node = node.parent
     return False
+
+
+def _rival(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
+    """Share of the page's paragraph score held by the best element outside ``nodes``."""
+    ids = {n.mem_id for n in nodes}
+    outside = [p for p in paragraphs if not _inside(p[0], ids)]
+    best = _best(outside)
+    if best is None:
+        return 0.0
+    total = sum(score for _, score in paragraphs)
+    return best[1] * sum(score for _, score in outside) / total
 
 
 def _share(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
@@ -170,4 +183,5 @@ def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     nodes = _template_siblings(node, page)
     if len(nodes) > 1:
         how += "+siblings"
-    return Located(node, how, _share(page, nodes), nodes)
+    share = _share(page, nodes)
+    return Located(node, how, share, nodes, _rival(page, nodes) if share < 1.0 else 0.0)
