@@ -13,8 +13,9 @@ and the evidence decides:
 * the page candidate contains the block and adds text that lies with it in a close
   ancestor made almost only of the two: the article goes on around the block, so
   the page candidate (``page:extends``);
-* the two hardly overlap and the block holds a minor share of the page's paragraphs:
-  the block was something else, so the page candidate (``page:replaces``).
+* the two hardly overlap and the block holds a minor share of the page's paragraphs,
+  or sits in an aside, caption, form, header, footer or nav: the block was something
+  else, so the page candidate (``page:replaces``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ _MIN_GAIN = 0.25         # page text beyond the block, relative to the block
 _COVER = 0.8             # the ancestor holding the page candidate...
 _PURE = 0.85             # ...is made of it to this share...
 _MAX_DEPTH = 5           # ...and lies this close above the block
+_REPLACE_SIZE = 0.5      # a replacing page candidate is at least this long against the block
+_ASIDE_TAGS = frozenset(["aside", "figcaption", "form", "header", "footer", "nav"])
+_ASIDE_DEPTH = 4
 _WS = re.compile(r"\s+")
 _N = 4
 
@@ -64,6 +68,10 @@ def _grams(text: str) -> set[str]:
     return {text[i:i + _N] for i in range(max(len(text) - _N + 1, 0))}
 
 
+def _has_table(lines: list[str]) -> bool:
+    return any("\t" in line for line in lines)
+
+
 def _enclosing(node: LexborNode, page: set[str]) -> tuple[int, float] | None:
     """Depth above ``node`` of the first ancestor holding most of ``page``, and the
     share of that ancestor's text that ``page`` accounts for."""
@@ -78,9 +86,13 @@ def _enclosing(node: LexborNode, page: set[str]) -> tuple[int, float] | None:
     return None
 
 
-def _page_wins(block: set[str], page: set[str], node: LexborNode, share: float) -> str | None:
+def _page_wins(lines: list[str], page_lines: list[str], node: LexborNode,
+               share: float) -> str | None:
     """Why the page candidate beats the block, or ``None`` when it does not."""
-    if not page:
+    block, page = _grams("".join(lines)), _grams("".join(page_lines))
+    if not page or (_has_table(lines) and not _has_table(page_lines)):
+        # A reading of the page that lost the block's table is trafilatura's
+        # line-by-line fallback, not a better choice of article.
         return None
     if not block:
         return "page:replaces"
@@ -92,9 +104,22 @@ def _page_wins(block: set[str], page: set[str], node: LexborNode, share: float) 
         if found is not None and (found[1] >= _PURE or share < _MINOR_SHARE):
             return "page:extends"
         return None
-    if common < _DISJOINT * len(block) and share < _REPLACE_SHARE and len(page) > len(block):
+    if common < _DISJOINT * len(block) and len(page) > _REPLACE_SIZE * len(block) and (
+            share < _REPLACE_SHARE or _aside(node)):
         return "page:replaces"
     return None
+
+
+def _aside(node: LexborNode | None) -> bool:
+    """Whether the block sits in an element that is by its tag not the article: an
+    aside, a caption, a form (its messages), a header, footer or navigation."""
+    for _ in range(_ASIDE_DEPTH):
+        if node is None:
+            return False
+        if node.tag in _ASIDE_TAGS:
+            return True
+        node = node.parent
+    return False
 
 
 def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) -> Body:
@@ -107,11 +132,11 @@ def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) ->
     text = "".join(lines)
     kept = len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
         _WS.sub("", "".join(node_text(n) for n in located.nodes)))
-    if kept and (located.share >= _CHEAP_SHARE or (
+    if kept and not _aside(located.node) and (located.share >= _CHEAP_SHARE or (
             located.share >= _MINOR_BLOCK and located.rival < _RIVAL_SHARE)):
         return Body(lines, located.node, located.how, located.nodes)
     page = extract_page(tree.html or "", url)
-    why = _page_wins(_grams(text), _grams("".join(page)), located.node, located.share)
+    why = _page_wins(lines, page, located.node, located.share)
     if why is None:
         return Body(lines, located.node, located.how, located.nodes)
     return Body(page, located.node, why, located.nodes)

@@ -28,6 +28,7 @@ _OWN_TEXT_TAGS = frozenset(["div", "section", "span", "font", "td", "li", "dd"])
 _PUNCT = re.compile(r"[，。、；：！？｡､]|[,.;:!?](?=\s|$)|[؟،।]")
 _MIN_PARAGRAPH_CHARS = 20
 _MIN_CONTENT_CHARS = 10
+_MIN_TABLE_ROWS = 3
 _NARROW_SHARE = 0.2
 _SIBLING_SHARE = 0.2  # of the winner's score: less, and a same-template sibling is not article
 _TOP_CANDIDATES = 8
@@ -67,6 +68,15 @@ def _paragraphs(root: LexborNode) -> list[Paragraph]:
         if len(text) < _MIN_PARAGRAPH_CHARS:
             continue
         found.append((para, 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)))
+    # A data table (rows of short cells, no table inside) is one paragraph whose rows
+    # count as its clauses: a schedule or a list of figures has no sentence to score.
+    for table in root.css("table"):
+        rows = len(table.css("tr"))
+        if rows < _MIN_TABLE_ROWS or any(t.mem_id != table.mem_id for t in table.css("table")):
+            continue
+        text = node_text(table)
+        if len(text) >= _MIN_PARAGRAPH_CHARS:
+            found.append((table, 1 + rows + min(len(text) / 50, 6)))
     return found
 
 
