@@ -13,7 +13,8 @@ of the page's paragraph score it holds, the evidence the body choice weighs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -39,6 +40,9 @@ _CANDIDATE_TAGS = {"div", "article", "section", "td", "main", "body", "form", "c
                    "table", "tbody", "font", "dd", "li", "span", "blockquote"}
 
 
+Paragraph = tuple[LexborNode, float]
+
+
 @dataclass(frozen=True)
 class Located:
     """The content element(s) and how they were found (a rule name or ``"score"``).
@@ -52,10 +56,12 @@ class Located:
     how: str
     share: float = 1.0
     nodes: tuple[LexborNode, ...] = ()
-    rival: float = 0.0
+    paragraphs: list[Paragraph] = field(default_factory=list, repr=False)
 
-
-Paragraph = tuple[LexborNode, float]
+    @cached_property
+    def rival(self) -> float:
+        """Worked out on demand: most pages are settled by ``share`` alone."""
+        return _rival(self.paragraphs, self.nodes) if self.share < 1.0 else 0.0
 
 
 def _paragraphs(root: LexborNode) -> list[Paragraph]:
@@ -194,4 +200,4 @@ def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     if len(nodes) > 1:
         how += "+siblings"
     share = _share(page, nodes)
-    return Located(node, how, share, nodes, _rival(page, nodes) if share < 1.0 else 0.0)
+    return Located(node, how, share, nodes, page)
