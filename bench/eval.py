@@ -36,7 +36,7 @@ WORST_SHOWN = 10
 class PageResult:
     page: GoldPage
     ours: Score
-    general: Score  # clean_html without the site-family rules
+    general: Score | None  # clean_html without the site-family rules (when asked)
     dump: Score
     trafilatura: Score
     how: str | None  # Article.body_source
@@ -68,23 +68,26 @@ def _score(page: GoldPage, text: str | None) -> Score:
     return snippet_score(text, page.with_snippets, page.without_snippets)
 
 
-def evaluate_page(page: GoldPage) -> PageResult:
+def evaluate_page(page: GoldPage, *, general: bool = True) -> PageResult:
     raw = page.read()
     html, _ = decode_bytes(raw, source=str(page.path))
     ours = clean_html(raw, page.url)
-    general = clean_html(raw, page.url, rules=general_rules()).text
+    alone = _score(page, clean_html(raw, page.url, rules=general_rules()).text) if general else None
     dump = clean_text(full_page_dump(html), page.url).text
     peer = trafilatura.extract(html, url=page.url) or ""
-    return PageResult(page, _score(page, ours.text), _score(page, general), _score(page, dump),
+    return PageResult(page, _score(page, ours.text), alone, _score(page, dump),
                       _score(page, peer), ours.body_source)
 
 
-def evaluate(source: str | None = None) -> list[PageResult]:
+def evaluate(source: str | None = None, *,
+             general_sets: tuple[str, ...] = SETS) -> list[PageResult]:
+    """Every gold page of ``source`` (all sets when ``None``); the pages of
+    ``general_sets`` are also cleaned without the site-family rules."""
     root = corpus_dir()
     if root is None:
         raise FileNotFoundError("../shared/corpus not found (set ZHENGWEN_CORPUS)")
     pages = [p for p in gold_pages(root) if source is None or p.source == source]
-    return [evaluate_page(p) for p in pages]
+    return [evaluate_page(p, general=p.source in general_sets) for p in pages]
 
 
 def _mean(values: list[float]) -> float:
@@ -102,8 +105,9 @@ def report(results: list[PageResult], out=sys.stdout, *, every_page: bool = Fals
               f"{'below>0.05':>10} {'below>0.2':>9} {'dump':>6}\n")
     for source in [s for s in SETS if any(r.page.source == s for r in results)]:
         rows = [r for r in results if r.page.source == source]
+        alone = [r.general.f1 for r in rows if r.general is not None]
         out.write(f"{source:17} {len(rows):5} {_mean([r.ours.f1 for r in rows]):10.3f} "
-                  f"{_mean([r.general.f1 for r in rows]):9.3f} "
+                  f"{f'{_mean(alone):9.3f}' if alone else '':>9} "
                   f"{_mean([r.trafilatura.f1 for r in rows]):11.3f} "
                   f"{sum(r.gap < -0.05 for r in rows):10} {sum(r.gap < -0.2 for r in rows):9} "
                   f"{_mean([r.dump.f1 for r in rows]):6.3f}\n")
