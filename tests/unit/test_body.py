@@ -95,3 +95,11 @@ def test_attachments_keep_absolute_urls() -> None:
                                    ("申报表", "http://www.example.gov.cn/up/form.docx")]
     assert article.to_dict()["attachments"] == [[name, url] for name, url in article.attachments]
     assert "[申报表](http://www.example.gov.cn/up/form.docx)" in to_markdown(article)
+
+
+def test_headings_inside_the_body_stay() -> None:
+    page = ("<html><body><div class='article-body'><p>第一段正文，介绍了会议的基本情况和主要议程安排。</p>"
+            "<h2>一、主要成效</h2><p>第二段正文，总结了过去一年取得的成绩和经验做法。</p>"
+            "<h3>Next steps</h3><p>第三段正文，部署了下一阶段的重点任务和工作要求。</p></div></body></html>")
+    lines = clean_html(page).text.splitlines()
+    assert lines[1] == "一、主要成效" and lines[3] == "Next steps" and len(lines) == 5
