@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 BENCH_STAMP := $(VENV)/.bench-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install test eval lint demo bench clean
+.PHONY: install test eval lint typecheck demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ eval: install
 
 lint: install
 	$(VENV)/bin/ruff check cleaners scraper bench tests
+
+typecheck: install
+	$(VENV)/bin/mypy
 
 demo: install
 	$(VENV)/bin/zhengwen demo --db data/demo.sqlite

@@ -66,7 +66,8 @@ class Site:
 
     def sources(self, path: Path, hosts: int, per_host: int, *, clean: bool) -> Path:
         pages = -(-per_host // 20)
-        lines = ["[settings]", "delay_s = 0.0", f"concurrency = {CONCURRENCY}",
+        lines = ["[settings]", "allow_private_hosts = true", "delay_s = 0.0",
+                 f"concurrency = {CONCURRENCY}",
                  f"max_pages_per_source = {per_host}", f"clean_pages = {str(clean).lower()}",
                  "max_attempts = 2", ""]
         for i, ip in enumerate(host_ips(self.hosts)[:hosts]):

@@ -23,7 +23,7 @@ from bench.offline import loopback_only
 from bench.pages import load_pages
 from bench.peers import load_tools
 from bench.profiling import CLEAN_STAGES, profile_stages
-from bench.throughput import clean_directory, dump_throughput
+from bench.throughput import clean_directory, dump_throughput, scale_directory
 from cleaners import clean_html
 
 OUT = Path("results")
@@ -108,6 +108,25 @@ def throughput_section(pages, corpus: Path | None) -> tuple[list[str], dict]:  #
                    "speedup": speedup}
 
 
+def scale_section(corpus: Path | None, count: int) -> tuple[list[str], dict]:
+    files = ([p for _, p, _ in all_pages(corpus)] if corpus else
+             sorted(Path("fixtures/pages").glob("*.html")))
+    runs = scale_directory(files, count, (1, os.cpu_count() or 2))
+    rows, data = [], {}
+    for clean, scale in runs:
+        overhead_ms = (scale.seconds - clean.seconds) / clean.pages * 1000 * clean.jobs
+        rows.append([clean.jobs, f"{clean.pages_per_s:.1f}", f"{scale.pages_per_s:.1f}",
+                     f"{scale.pages_per_s / clean.pages_per_s:.2f}", f"{overhead_ms:+.2f}"])
+        data[clean.jobs] = {"clean_pages_per_s": clean.pages_per_s,
+                            "pipeline_pages_per_s": scale.pages_per_s,
+                            "overhead_ms_per_page": overhead_ms}
+    lines = [f"## Cleaning at scale ({count:,} pages, the corpus cycled; `zhengwen clean --jobs N` "
+             "against `zhengwen pipeline --workers N --tasks 4N` on datatrove's local executor)", ""]
+    lines += _table(["workers", "clean pages/s", "pipeline pages/s", "pipeline ÷ clean",
+                     "pipeline overhead, CPU ms/page"], rows)
+    return lines + [""], data
+
+
 def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: int
                   ) -> tuple[list[str], dict]:
     with Site(hosts, per_host, 8700) as site:
@@ -159,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     sections = [("extraction", lambda: extraction_section(pages, 1 if args.quick else 3,
                                                           not args.quick)),
                 ("clean_profile", lambda: clean_profile_section(pages)),
-                ("throughput", lambda: throughput_section(pages, corpus))]
+                ("throughput", lambda: throughput_section(pages, corpus)),
+                ("scale", lambda: scale_section(corpus, 1000 if args.quick else 10_000))]
     if not args.skip_crawl:
         sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
         sections.append(("crawl", lambda: crawl_section(*sizes)))

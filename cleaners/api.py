@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -12,7 +13,7 @@ from .attachments import find_attachments
 from .blocks import block_lines
 from .body import find_body
 from .decode import decode_bytes
-from .lang import detect_language
+from .lang import language_fields
 from .lines import clean_lines
 from .metadata import fields_from_lines, meta_fields, split_title, window
 from .prune import node_text, prune_tree
@@ -36,8 +37,8 @@ def _heading(tree: LexborHTMLParser, page_title: str) -> str | None:
     return text if 4 <= len(text) <= 120 else None
 
 
-def _merge(*sources: Mapping[str, object]) -> dict[str, object]:
-    merged: dict[str, object] = {}
+def _merge(*sources: Mapping[str, object]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
     for source in sources:
         for key, value in source.items():
             if value and key not in merged:
@@ -87,7 +88,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         author=fields.get("author"), editor=fields.get("editor"),
         sitename=fields.get("sitename") or sitename, keywords=list(fields.get("keywords") or []),
         original_url=fields.get("original_url"),
-        language=detect_language(text or str(title or ""), declared_lang),
+        **language_fields(text or str(title or ""), declared_lang),
         encoding=encoding, removed=removed + cleaned.removed, body_source=body.how,
         attachments=find_attachments(tree, body.nodes, url),
     )

@@ -27,6 +27,8 @@ class Article:
     attached files (附件) as (name, absolute URL). Table rows are lines of
     tab-separated cells. ``published`` is ISO 8601: a full timestamp with offset when the time is known,
     a bare date when only the day is known, ``None`` when the page gives none.
+    ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
+    pages it is the page's own tag and ``script`` is ``None``.
     """
 
     url: str | None = None
@@ -40,6 +42,7 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     original_url: str | None = None
     language: str | None = None
+    script: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
     # Not compared: the archive does not keep these two yet, so a stored article and

@@ -1,4 +1,5 @@
-"""Language tag of an article: zh-Hans, zh-Hant, or the page's own tag."""
+"""Language of an article: ``zh`` with its script (``Hans``/``Hant``) in a field of its
+own, the tag corpus tools such as datatrove key on; else the page's own tag."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 
 from .script import SIMPLIFIED_ONLY, TRADITIONAL_ONLY
 
-__all__ = ["detect_language"]
+__all__ = ["detect_language", "language_fields"]
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -15,9 +16,9 @@ _MIN_HAN_SHARE = 0.3
 
 
 def detect_language(text: str, declared: str | None = None) -> str | None:
-    """``zh-Hans``/``zh-Hant`` for Chinese text (the script whose own characters,
-    those the other script writes differently, are more frequent); otherwise the
-    page's declared tag, or ``None``."""
+    """The BCP 47 tag: ``zh-Hans``/``zh-Hant`` for Chinese text (the script whose own
+    characters, those the other script writes differently, are more frequent);
+    otherwise the page's declared tag, or ``None``."""
     sample = text[:_SAMPLE_CHARS]
     letters = len(_LETTER.findall(sample))
     han = len(_HAN.findall(sample))
@@ -28,3 +29,12 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     if declared:
         return declared.strip().replace("_", "-") or None
     return None
+
+
+def language_fields(text: str, declared: str | None = None) -> dict[str, str | None]:
+    """The Article's ``language`` and ``script``: ``zh`` + ``Hans``/``Hant`` for Chinese,
+    else the page's tag with no script."""
+    tag = detect_language(text, declared)
+    if tag in ("zh-Hans", "zh-Hant"):
+        return {"language": "zh", "script": tag[3:]}
+    return {"language": tag, "script": None}

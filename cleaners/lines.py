@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .article import Removal
 from .dates import parse_date
@@ -29,7 +30,7 @@ class LineResult:
 
     lines: list[str] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
-    fields: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 def normalise_field(name: str, value: str) -> object | None:
@@ -62,9 +63,9 @@ def take_fields(rule: Rule, line: str, fields: dict[str, object]) -> bool:
     return True
 
 
-def fields_in(lines: Iterable[str], rules: RuleSet) -> dict[str, object]:
+def fields_in(lines: Iterable[str], rules: RuleSet) -> dict[str, Any]:
     """Fields every field rule finds in ``lines``; the first line giving one wins."""
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     field_rules = rules.of_kind("field")
     for line in lines:
         for rule in field_rules:

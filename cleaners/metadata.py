@@ -53,7 +53,7 @@ def _meta_value(fieldname: str, raw: str) -> object | None:
     return normalise_field(fieldname, raw)
 
 
-def _json_ld(tree: LexborHTMLParser) -> Iterable[tuple[str, object]]:
+def _json_ld(tree: LexborHTMLParser) -> Iterable[tuple[str, str]]:
     for node in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(node.text() or "")

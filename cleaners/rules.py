@@ -102,7 +102,8 @@ class Screen:
 
     @classmethod
     def of(cls, rules: Iterable[Rule]) -> Screen | None:
-        anchored, floating = [], []
+        anchored: list[str] = []
+        floating: list[str] = []
         for pattern in (p for rule in rules for p in rule.patterns):
             source = _NAMED_GROUP.sub("(?:", pattern.pattern)
             flags = _GLOBAL_FLAGS.match(source)

@@ -13,7 +13,7 @@ import re
 
 from .article import Article, Removal
 from .dates import find_dates
-from .lang import detect_language
+from .lang import language_fields
 from .lines import clean_lines, fields_in
 from .rules import Rule, RuleSet
 
@@ -106,5 +106,5 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
         author=fields.get("author"), editor=fields.get("editor"),
         sitename=fields.get("sitename"), keywords=list(fields.get("keywords") or []),
         original_url=fields.get("original_url"),
-        language=detect_language(body_text or (title or "")), removed=removed,
+        **language_fields(body_text or (title or "")), removed=removed,
     )

@@ -19,7 +19,10 @@ from .errors import (
                      ChallengeError,
                      FetchError,
                      HTTPStatusError,
+                     OutOfScopeError,
+                     RedirectError,
                      RobotsDisallowedError,
+                     RobotsUnavailableError,
                      ScraperError,
                      SourcesError,
                      TransportError,
@@ -27,7 +30,7 @@ from .errors import (
 from .fetch import Fetcher, FetchResult
 from .reclean import reclean
 from .settings import Settings
-from .sources import Source, load_config, load_sources
+from .sources import Source, load_config, load_sources, source_rules
 from .stats import Stats
 from .store import Archive
 
@@ -41,7 +44,10 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "HTTPStatusError",
+    "OutOfScopeError",
+    "RedirectError",
     "RobotsDisallowedError",
+    "RobotsUnavailableError",
     "ScraperError",
     "Settings",
     "Source",
@@ -52,6 +58,7 @@ __all__ = [
     "load_config",
     "load_sources",
     "reclean",
+    "source_rules",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,8 +1,10 @@
 """Anti-bot challenge pages, recognised so they are never stored as articles.
 
-Detection only: a challenged host is skipped for the run, no bypass is attempted.
-Each signature is a row of data: statuses it comes with, and byte markers in the
-body or cookie names in Set-Cookie, any of which identifies it.
+Detection only: no bypass is attempted. Each signature is a row of data. Its
+``markers`` identify it in the head of the body whatever the status (WAFs serve
+their JS-cookie pages with 200 too); its ``status_markers`` and ``cookie_markers``
+are weaker hints that count only together with one of its ``statuses``. Text
+markers are matched in UTF-8 and in GB18030, the two encodings such pages come in.
 """
 
 from __future__ import annotations
@@ -12,32 +14,54 @@ from typing import NamedTuple
 
 __all__ = ["Signature", "SIGNATURES", "detect_challenge"]
 
+# Challenge pages are small; their markers sit near the top.
+_HEAD_BYTES = 64 * 1024
+
 
 class Signature(NamedTuple):
     name: str
-    statuses: frozenset[int]
-    body_markers: tuple[bytes, ...]
-    cookie_markers: tuple[str, ...]
+    markers: tuple[str, ...]
+    statuses: frozenset[int] = frozenset()
+    status_markers: tuple[str, ...] = ()
+    cookie_markers: tuple[str, ...] = ()
 
 
 SIGNATURES: tuple[Signature, ...] = (
-    # Ruishu (瑞数) WAF: a 412 or 202 page whose script sets $_ts and reloads.
-    Signature("ruishu-$_ts", frozenset({202, 412}), (b"$_ts", b"_$ts"), ()),
-    # Jiasule (加速乐): 521 with a __jsl_clearance cookie set by script.
-    Signature("jiasule-__jsl", frozenset({521}), (b"__jsl_clearance", b"document.cookie"),
-              ("__jsluid", "__jsl_clearance")),
-    # Generic JS challenges that gov.cn CDNs put in front of pages.
-    Signature("js-challenge", frozenset({403, 503}), (b"cf-chl-", b"challenge-platform"), ()),
+    # Ruishu (瑞数) WAF: a page whose inline script fills $_ts, then loads the real page.
+    Signature("ruishu-$_ts", ("$_ts=window['$_ts']", '$_ts=window["$_ts"]', "$_ts.nsd=",
+                              "$_ts.cd="),
+              frozenset({202, 412}), ("$_ts", "_$ts")),
+    # Jiasule (加速乐): a script that sets the __jsl_clearance cookie and reloads.
+    Signature("jiasule-__jsl", ("__jsl_clearance",),
+              frozenset({521}), ("document.cookie",), ("__jsluid", "__jsl_clearance")),
+    # Aliyun WAF: a script that computes the acw_sc__v2 cookie; Alibaba's slider page.
+    Signature("aliyun-acw_sc", ("acw_sc__v2", "/_____tmd_____/", "_waf_bd8ce2ce37")),
+    # The words of the "checking your browser" pages of Chinese CDNs and WAFs.
+    Signature("verification-page", ("您的访问请求正在验证中", "正在进行安全验证，请稍候",
+                                    "请开启JavaScript并刷新该页", "访问验证中，请稍候")),
+    # Cloudflare-style challenges: their script names also appear on ordinary pages,
+    # so they count only with the challenge statuses.
+    Signature("js-challenge", ("window._cf_chl_opt",),
+              frozenset({403, 503}), ("cf-chl-", "challenge-platform")),
 )
+
+
+def _encoded(texts: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(dict.fromkeys(t.encode(enc) for t in texts for enc in ("utf-8", "gb18030")))
+
+
+_COMPILED = tuple((sig, _encoded(sig.markers), _encoded(sig.status_markers))
+                  for sig in SIGNATURES)
 
 
 def detect_challenge(status: int, headers: Mapping[str, str], body: bytes) -> str | None:
     """The signature name if the response is a challenge page, else ``None``."""
-    head = body[:20000]
+    head = body[:_HEAD_BYTES]
     cookies = headers.get("set-cookie", "")
-    for sig in SIGNATURES:
-        if status not in sig.statuses:
-            continue
-        if any(m in head for m in sig.body_markers) or any(c in cookies for c in sig.cookie_markers):
+    for sig, markers, status_markers in _COMPILED:
+        if any(m in head for m in markers):
+            return sig.name
+        if status in sig.statuses and (any(m in head for m in status_markers)
+                                       or any(c in cookies for c in sig.cookie_markers)):
             return sig.name
     return None

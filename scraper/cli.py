@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import sys
@@ -13,17 +14,18 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 
 from cleaners import CleanerError, RuleSet, default_rules, load_rules
 from cleaners.cli import clean_command
 from cleaners.formats import to_markdown
+from cleaners.isolation import IsolatedCleaner
 
 from .crawl import crawl
 from .demo_site import DemoSite
 from .display import live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
+from .logs import err_console, logging_options, setup_logging
 from .pipeline.command import pipeline_command
 from .reclean import reclean
 from .schedule import install_stop_handlers, run_schedule
@@ -31,16 +33,12 @@ from .settings import Settings
 from .sources import Source, load_config
 from .stats import Stats
 from .store import DEFAULT_DB, Archive
+from .trial import clean_urls, print_trial, try_source, write_articles
 
 __all__ = ["cli", "main"]
 
-_err = Console(stderr=True)
-
-
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s",
-                        handlers=[RichHandler(console=_err, show_time=False, show_path=False)],
-                        force=True)
+_err = err_console
+log = logging.getLogger("scraper.cli")
 
 
 def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
@@ -72,7 +70,43 @@ def cli() -> None:
     """zhengwen: crawl Chinese government and news sites and clean their articles."""
 
 
-cli.add_command(clean_command)
+class _CleanCommand(click.Command):
+    """``clean`` of the cleaners, extended here (cleaners never import the scraper):
+    http(s) arguments are fetched politely and cleaned."""
+
+    def invoke(self, ctx: click.Context) -> None:
+        paths = ctx.params.get("paths", ())
+        allow_private = ctx.params.pop("allow_private_hosts", False)
+        urls = [p for p in paths if p.startswith(("http://", "https://"))]
+        if not urls:
+            clean_command.invoke(ctx)
+            return
+        if len(urls) != len(paths):
+            raise click.UsageError("give URLs or paths, not both")
+        setup_logging()
+        rules = load_rules(*ctx.params.get("rule_files", ()))
+        settings = Settings(allow_private_hosts=allow_private)
+        results = asyncio.run(clean_urls(urls, settings, rules=rules))
+        with click.open_file(ctx.params.get("output") or "-", "w", encoding="utf-8") as out:
+            write_articles([(u, a) for u, a, _ in results if a is not None], out,
+                           ctx.params.get("fmt") or "jsonl")
+        errors = [e for _, _, e in results if e]
+        for error in errors:
+            click.echo(f"Error: {error}", err=True)
+        if errors:
+            raise SystemExit(1)
+
+
+_ALLOW_PRIVATE = click.Option(
+    ["--allow-private-hosts"], is_flag=True,
+    help="With URLs: let fetches reach private and loopback addresses (a site on your own "
+         "network); cloud metadata addresses stay refused.")
+
+cli.add_command(_CleanCommand(
+    name="clean", params=[*clean_command.params, _ALLOW_PRIVATE], callback=clean_command.callback,
+    help=inspect.cleandoc(clean_command.help or "") + "\n\nhttp(s) URLs instead of PATHS are fetched politely "
+    "(robots.txt, the crawler's fetcher) and cleaned; nothing is stored.",
+    short_help=clean_command.short_help))
 cli.add_command(pipeline_command)
 
 
@@ -90,6 +124,24 @@ def sources_check(file: str) -> None:
                f"({', '.join(s.id for s in sources)})")
 
 
+@sources_group.command("try")
+@click.argument("source_id", metavar="ID")
+@sources_option
+@rules_option
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Articles fetched and cleaned.")
+@logging_options
+def sources_try(source_id: str, sources_file: str, rule_files: tuple[str, ...], limit: int,
+                quiet: bool) -> None:
+    """Fetch one source's list pages, sitemaps and feeds; print the pages followed, the
+    article URLs found and the first articles cleaned. Writes nothing to the archive."""
+    settings, sources = load_config(sources_file)
+    [source] = _pick(sources, (source_id,))
+    trial = asyncio.run(try_source(source, settings, limit=limit, rules=_rules(rule_files)))
+    print_trial(trial, sys.stdout)
+    raise SystemExit(trial.stats.exit_code([source.id]))
+
+
 async def _crawl_once(sources: list[Source], archive: Archive, settings: Settings, *,
                       stats: Stats, stop: asyncio.Event, rule_files: tuple[str, ...],
                       force: bool, progress: bool) -> Stats:
@@ -104,7 +156,10 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
     else:
-        Console().print(summary(stats, [s.id for s in sources], title))
+        out = Console()
+        if not out.is_terminal:  # a log file or a pipe: no wrapping at 80 columns
+            out = Console(width=200)
+        out.print(summary(stats, [s.id for s in sources], title))
 
 
 @cli.command("crawl")
@@ -115,12 +170,16 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
 @click.option("--force", is_flag=True, help="Crawl the sources even if their schedule says not yet.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Live table (default: on a terminal).")
-@click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+@logging_options
 def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
                   rule_files: tuple[str, ...], force: bool, as_json: bool,
-                  progress: bool | None, verbose: bool) -> None:
-    """One pass over the sources that are due (for cron or a systemd timer)."""
-    _setup_logging(verbose)
+                  progress: bool | None, quiet: bool) -> None:
+    """One pass over the sources that are due (for cron or a systemd timer).
+
+    Exit code: 0 all fine; 1 some pages failed; 3 a source failed outright
+    (unreachable, robots.txt unreachable, every page failed, or blocked by an
+    anti-bot challenge); 2 a usage or configuration error.
+    """
     settings, all_sources = load_config(sources_file)
     sources = _pick(all_sources, source_ids)
     show = _err.is_terminal if progress is None else progress
@@ -128,13 +187,15 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     async def run() -> tuple[Stats, bool]:
         stop = asyncio.Event()
         install_stop_handlers(stop)
-        with Archive(db) as archive:
+        with Archive(db, command="crawl") as archive:
             stats = await _crawl_once(sources, archive, settings, stats=Stats(), stop=stop,
                                       rule_files=rule_files, force=force, progress=show)
         return stats, stop.is_set()
 
     stats, stopped = asyncio.run(run())
-    _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
+    if as_json or not quiet:
+        _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
+    raise SystemExit(stats.exit_code([s.id for s in sources]))
 
 
 @cli.command("schedule")
@@ -143,14 +204,14 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
 @db_option
 @rules_option
 @click.option("--json", "as_json", is_flag=True, help="Print each pass's stats as JSON.")
-@click.option("-v", "--verbose", is_flag=True, help="Log every page, not only failures.")
+@logging_options
 def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
-                     rule_files: tuple[str, ...], as_json: bool, verbose: bool) -> None:
+                     rule_files: tuple[str, ...], as_json: bool, quiet: bool) -> None:
     """Run until stopped, starting each source by its cron expression.
 
-    SIGINT or SIGTERM finishes the pages in hand and exits cleanly.
+    SIGINT or SIGTERM abandons the requests in flight and exits cleanly; a second
+    signal exits at once.
     """
-    _setup_logging(verbose)
     settings, all_sources = load_config(sources_file)
     sources = _pick(all_sources, source_ids)
     rules = _rules(rule_files)
@@ -158,11 +219,19 @@ def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     async def run() -> int:
         stop = asyncio.Event()
         install_stop_handlers(stop)
-        with Archive(db) as archive:
+        pool = (IsolatedCleaner(workers=settings.clean_workers, rules=rules,
+                                time_limit_s=settings.clean_time_limit_s)
+                if settings.clean_pages else contextlib.nullcontext(None))
+        with Archive(db, command="schedule") as archive, pool as cleaner:
             async def one_pass(due: list[Source]) -> None:
-                stats = await crawl(due, archive, settings, stop=stop, rules=rules, force=True)
-                _report(stats, due, as_json, f"pass at {datetime.now():%Y-%m-%d %H:%M:%S}")
+                stats = await crawl(due, archive, settings, stop=stop, rules=rules, force=True,
+                                    cleaner=cleaner, command="schedule")
+                for sid in (s.id for s in due):
+                    log.info("%s", stats.summary_line(sid))
+                if as_json or not quiet:
+                    _report(stats, due, as_json, f"pass at {datetime.now():%Y-%m-%d %H:%M:%S}")
 
+            log.info("scheduling %d sources into %s", len(sources), db)
             _err.print(f"scheduling {len(sources)} sources into {db}; Ctrl-C to stop")
             return await run_schedule(sources, archive.last_finished, one_pass, stop)
 
@@ -186,19 +255,27 @@ def _since(value: str | None) -> float | None:
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
 @click.option("--since", metavar="DATE", help="Only articles archived on or after DATE (ISO 8601).")
 @click.option("--all-versions", is_flag=True, help="Every stored version, not only the newest.")
+@click.option("--raw", is_flag=True,
+              help="With --format warc: also the list pages, sitemaps, feeds and robots.txt.")
 @db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
-                   db: str, output: str | None) -> None:
+                   raw: bool, db: str, output: str | None) -> None:
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
     if not Path(db).is_file():
         raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
-    with Archive(db, lock=False) as archive:
+    with Archive(db, readonly=True) as archive:
+        known = archive.source_ids()
+        if source_id is not None and source_id not in known:
+            raise click.BadParameter(f"no source {source_id!r} in {db}; it holds "
+                                     f"{', '.join(known) or 'no sources yet'}",
+                                     param_hint="--source")
         if fmt == "warc":
             if output is None:
                 raise click.UsageError("--format warc writes a binary file; give -o FILE.warc.gz")
             with open(output, "wb") as out:
-                count = export_warc(archive, out, source_id=source_id)
+                count = export_warc(archive, out, source_id=source_id, since=_since(since),
+                                    all_versions=all_versions, raw=raw)
         else:
             articles = archive.articles(source_id=source_id, since=_since(since),
                                         all_versions=all_versions)
@@ -214,16 +291,40 @@ def export_command(fmt: str, source_id: str | None, since: str | None, all_versi
 @db_option
 @rules_option
 @click.option("--source", "source_id", metavar="ID", help="Only this source.")
+@logging_options
 def reclean_command(sources_file: str, db: str, rule_files: tuple[str, ...],
-                    source_id: str | None) -> None:
+                    source_id: str | None, quiet: bool) -> None:
     """Clean the stored raw pages again and update the articles whose output changes."""
-    _setup_logging(False)
-    sources = load_config(sources_file)[1] if Path(sources_file).is_file() else []
-    with Archive(db) as archive:
+    sources = load_config(sources_file)[1]  # its selectors are part of each source's rules
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, command="reclean") as archive:
         counts = reclean(archive, {s.id: s for s in sources}, rules=_rules(rule_files),
                          source_id=source_id)
     click.echo(f"checked {counts['checked']}, updated {counts['updated']}, "
                f"cleaned {counts['cleaned']} kept raw, failed {counts['failed']}")
+
+
+@cli.command("runs")
+@db_option
+@click.option("-n", "--limit", default=10, show_default=True, help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
+def runs_command(db: str, limit: int, as_json: bool) -> None:
+    """What the last runs did: command, status (running, finished, stopped; a run
+    killed outright stays "running"), exit code and one line per source."""
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, readonly=True) as archive:
+        runs = archive.runs(limit)
+    for run in runs:
+        if as_json:
+            click.echo(json.dumps(run, ensure_ascii=False))
+            continue
+        click.echo(f"#{run['id']} {run['command'] or 'crawl'} {run['started']} -> "
+                   f"{run['finished'] or '-'}: {run['status'] or 'finished'}, "
+                   f"exit {run['exit_code'] if run['exit_code'] is not None else '-'}")
+        for line in (run["summary"] or "").splitlines():
+            click.echo(f"    {line}")
 
 
 @cli.command("demo-site")
@@ -248,8 +349,12 @@ def demo_site_command(port: int, write_sources: str | None) -> None:
 @click.option("--db", default="data/demo.sqlite", show_default=True,
               type=click.Path(dir_okay=False), help="Archive to create (replaced if present).")
 def demo_command(db: str) -> None:
-    """Serve the fixture site, crawl it twice into a fresh archive, show two articles."""
-    _setup_logging(False)
+    """Serve the fixture site, crawl it twice into a fresh archive, show two articles.
+
+    The site has a page that answers 404 and a host behind an anti-bot challenge on
+    purpose; their warnings show how failures are reported.
+    """
+    setup_logging()
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)
     with DemoSite() as site:
@@ -257,7 +362,10 @@ def demo_command(db: str) -> None:
         sources_path.parent.mkdir(parents=True, exist_ok=True)
         sources_path.write_text(site.sources_text(), encoding="utf-8")
         settings, sources = load_config(sources_path)
-        with Archive(db) as archive:
+        _err.print("The demo site has a page that answers 404 and a host behind an anti-bot "
+                   "challenge on purpose: their warnings below show how failures are reported.",
+                   style="dim")
+        with Archive(db, command="demo") as archive:
             for title in ("first crawl", "second crawl (304s, one changed page)"):
                 stats = asyncio.run(crawl(sources, archive, settings, force=True))
                 _report(stats, sources, False, title)

@@ -25,6 +25,8 @@ from .errors import ScraperError
 __all__ = ["DEFAULT_SITE", "DemoSite", "Request"]
 
 DEFAULT_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+# How often a server thread looks for shutdown(): stopping the site waits up to this.
+_POLL_S = 0.02
 _TYPES = {".html": "text/html", ".htm": "text/html", ".xml": "application/xml",
           ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf"}
 
@@ -73,7 +75,8 @@ class DemoSite:
             server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self, host))
             server.daemon_threads = True
             host.base = f"http://127.0.0.1:{server.server_address[1]}"
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": _POLL_S},
+                             daemon=True).start()
             self._servers.append(server)
         return self
 

@@ -1,23 +1,22 @@
-"""Article URLs from list pages (with their pagination), sitemaps and feeds.
+"""Article URLs from list pages and their pagination (sitemaps: :mod:`scraper.sitemaps`,
+feeds: :mod:`scraper.feeds`).
 
 Pure functions over text; the crawl fetches and decides when to stop paging.
 """
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .scope import Scope
 from .sources import Source
 from .urls import canonicalize_url, resolve_url
 
-__all__ = ["ListPage", "article_matcher", "parse_feed", "parse_list_page", "parse_sitemap",
-           "trs_page_url"]
+__all__ = ["ListPage", "article_matcher", "parse_list_page", "trs_page_url"]
 
 # Article URL shapes of the common gov.cn and news CMSs, used when a source gives
 # neither article_pattern nor article_selector.
@@ -33,11 +32,6 @@ NEXT_PAGE_TEXTS = frozenset({"下一页", "下页", "下一頁", "下頁", "后�
                              "next", "next page"})
 _TRS_INDEX = re.compile(r"^(?P<stem>.*/)(?P<name>index|list|default)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
 _TRS_COUNT = re.compile(r"createPageHTML\(\s*['\"]?(\d+)")
-_LOC = re.compile(r"<loc>\s*(?:<!\[CDATA\[)?\s*(.*?)\s*(?:\]\]>)?\s*</loc>", re.S | re.I)
-_SITEMAP_INDEX = re.compile(r"<sitemapindex[\s>]", re.I)
-_RSS_LINK = re.compile(r"<item[\s>].*?<link>\s*(?:<!\[CDATA\[)?\s*(.*?)\s*(?:\]\]>)?\s*</link>",
-                       re.S | re.I)
-_ATOM_LINK = re.compile(r"<entry[\s>].*?<link\b[^>]*?href=[\"']([^\"']+)[\"']", re.S | re.I)
 
 
 @dataclass(frozen=True)
@@ -50,15 +44,14 @@ class ListPage:
 
 
 def article_matcher(source: Source) -> Callable[[str], bool]:
-    """A test for "is this URL an article of the source?" (host and pattern)."""
-    hosts = {h.lower() for h in source.hosts()}
+    """A test for "is this URL an article of the source?" (scope and pattern)."""
+    scope = Scope.of(source)
     patterns = ([re.compile(source.article_pattern)] if source.article_pattern
                 else [] if source.article_selector
                 else [re.compile(p) for p in DEFAULT_ARTICLE_PATTERNS])
 
     def matches(url: str) -> bool:
-        parts = urlsplit(url)
-        if (parts.hostname or "") not in hosts and parts.netloc not in hosts:
+        if not scope.allows(url):
             return False
         return not patterns or any(p.search(url) for p in patterns)
 
@@ -76,7 +69,8 @@ def trs_page_url(start_url: str, page: int) -> str | None:
 
 
 def parse_list_page(html: str, url: str, source: Source,
-                    is_article: Callable[[str], bool]) -> ListPage:
+                    is_article: Callable[[str], bool], *, max_links: int | None = None) -> ListPage:
+    """Article links of one list page (at most ``max_links``) and its next page."""
     tree = LexborHTMLParser(html)
     scopes = tree.css(source.article_selector) if source.article_selector else [tree]
     seen: set[str] = set()
@@ -87,6 +81,10 @@ def parse_list_page(html: str, url: str, source: Source,
             if link and link not in seen and is_article(link):
                 seen.add(link)
                 articles.append(link)
+                if max_links is not None and len(articles) >= max_links:
+                    break
+        if max_links is not None and len(articles) >= max_links:
+            break
     next_page = None
     here = canonicalize_url(url)
     for a in tree.css("a[href]"):
@@ -97,18 +95,3 @@ def parse_list_page(html: str, url: str, source: Source,
                 break
     m = _TRS_COUNT.search(html)
     return ListPage(articles, next_page, int(m.group(1)) if m else None)
-
-
-def parse_sitemap(text: str) -> tuple[list[str], list[str]]:
-    """``(page URLs, child sitemap URLs)`` of a sitemap or sitemap index; tolerant of
-    the malformed XML many portals publish."""
-    locs = [html_lib.unescape(u) for u in _LOC.findall(text)]
-    urls = [canonicalize_url(u) for u in locs if u.startswith(("http://", "https://"))]
-    return ([], urls) if _SITEMAP_INDEX.search(text) else (urls, [])
-
-
-def parse_feed(text: str) -> list[str]:
-    """Item links of an RSS 2.0 or Atom feed."""
-    links = _RSS_LINK.findall(text) or _ATOM_LINK.findall(text)
-    return [canonicalize_url(html_lib.unescape(u)) for u in links
-            if u.startswith(("http://", "https://"))]

@@ -4,6 +4,7 @@ table as the end summary, and the blocked hosts with their reasons."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from rich.console import Console, Group
 from rich.live import Live
@@ -21,9 +22,13 @@ _COLUMNS: tuple[tuple[str, Sequence[str]], ...] = (
     ("new", ("store/article/new",)),
     ("changed", ("store/article/changed",)),
     ("unchanged", ("store/article/unchanged", "store/article/not-modified")),
-    ("skipped", ("fetch/skipped", "store/article/skipped-content-type")),
-    ("errors", ("fetch/error",)),
+    ("skipped", ("fetch/skipped", "store/article/skipped-content-type", "store/article/empty",
+                 "store/article/binary")),
+    ("errors", ("fetch/error", "clean/error")),
 )
+
+
+_STYLES = {"ok": "green", "partial": "yellow", "failed": "red"}
 
 
 def _value(stats: Stats, keys: Sequence[str], source: str | None) -> int:
@@ -34,22 +39,34 @@ def _value(stats: Stats, keys: Sequence[str], source: str | None) -> int:
 
 
 def summary(stats: Stats, source_ids: Sequence[str], title: str = "crawl summary") -> Group:
-    """The per-source table, a total row, and the hosts blocked by a challenge."""
+    """The per-source table with each source's verdict, a total row, the sources that
+    failed and why, the hosts blocked by a challenge, and when sources not due are due."""
     table = Table(title=title, title_justify="left")
     table.add_column("source")
+    table.add_column("status")
     for name, _ in _COLUMNS:
         table.add_column(name, justify="right")
     for sid in source_ids:
-        if stats.get("source/not-due", sid):
-            table.add_row(sid, *["-"] * len(_COLUMNS), style="dim")
+        verdict = stats.verdict(sid)[0]
+        if verdict == "not-due":
+            table.add_row(sid, "not due", *["-"] * len(_COLUMNS), style="dim")
             continue
-        table.add_row(sid, *(str(_value(stats, keys, sid)) for _, keys in _COLUMNS))
-    table.add_row("total", *(str(_value(stats, keys, None)) for _, keys in _COLUMNS),
+        table.add_row(sid, Text(verdict, style=_STYLES.get(verdict, "")),
+                      *(str(_value(stats, keys, sid)) for _, keys in _COLUMNS))
+    table.add_row("total", "", *(str(_value(stats, keys, None)) for _, keys in _COLUMNS),
                   style="bold")
     parts: list[Table | Text] = [table]
+    for sid in source_ids:
+        verdict, reason = stats.verdict(sid)
+        if verdict == "failed":
+            parts.append(Text(f"{sid} failed: {reason}", style="red"))
     for host, reason in sorted(stats.blocked.items()):
-        parts.append(Text(f"blocked for this run: {host} (anti-bot challenge: {reason})",
-                          style="yellow"))
+        parts.append(Text(f"blocked for this run: {host} (anti-bot challenge: {reason}); "
+                          "its new URLs wait for a later run", style="yellow"))
+    for sid, when in sorted(stats.next_due.items(), key=lambda item: item[1]):
+        at = datetime.fromtimestamp(when).astimezone().isoformat(timespec="minutes")
+        parts.append(Text(f"{sid} is not due; next due {at} (--force crawls it now)",
+                          style="dim"))
     return Group(*parts)
 
 

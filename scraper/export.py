@@ -1,30 +1,68 @@
 """Archive -> files: JSONL in the ``{text, id, metadata}`` shape corpus tools
-(datatrove and the like) read, CSV, Markdown, and the raw responses as WARC."""
+(datatrove and the like) read, CSV, Markdown, and the raw responses as WARC.
+
+Remote text is untrusted: CSV cells that a spreadsheet would run as a formula are
+neutralised, and a WARC header line is only ever built from a validated URL.
+"""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
+import itertools
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from http import HTTPStatus
+from importlib.metadata import PackageNotFoundError, version
 from typing import BinaryIO, TextIO
+from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from cleaners import Article
 from cleaners.formats import to_markdown
 
-from .store import Archive, StoredArticle
+from .errors import ExportError
+from .store import Archive, StoredArticle, StoredResponse
 
-__all__ = ["FORMATS", "export_articles", "export_warc", "record_of"]
+__all__ = ["FORMATS", "csv_cell", "export_articles", "export_warc", "record_of", "warc_uri"]
+
+log = logging.getLogger("scraper.export")
 
 FORMATS = ("jsonl", "csv", "md", "warc")
-_CSV_COLUMNS = ("id", "url", "version", "source_id", "title", "published", "source", "author",
-                "editor", "sitename", "keywords", "original_url", "language", "fetched_at", "text")
+# The Article's own fields, in its order, beside the archive's (url, version, fetch time).
+_ARTICLE_META = tuple(f.name for f in dataclasses.fields(Article)
+                      if f.name not in ("url", "text", "encoding", "removed"))
+_CSV_COLUMNS = ("id", "url", "version", "source_id", *_ARTICLE_META, "fetched_at", "text")
 # Hop-by-hop and encoding headers do not describe the stored (decoded) body.
 _DROP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """``value`` safe for a spreadsheet: text that would start a formula gets a leading
+    apostrophe (OWASP's advice), which the spreadsheet shows as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def warc_uri(url: str) -> str:
+    """``url`` if it may stand in a WARC header; ExportError naming it otherwise."""
+    bad = next((c for c in url if c.isspace() or ord(c) < 32 or ord(c) == 127), None)
+    if bad is not None:
+        raise ExportError(f"{url!r}: not written to the WARC: the URL holds {bad!r}, which "
+                          "would break or forge a header line")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ExportError(f"{url!r}: not written to the WARC: not an http(s) URL")
+    return url
 
 
 def _iso(ts: float) -> str:
@@ -39,12 +77,10 @@ def record_of(stored: StoredArticle) -> dict[str, object]:
 
 
 def _metadata(stored: StoredArticle) -> dict[str, object]:
-    a = stored.article
     return {
         "url": stored.url, "final_url": stored.final_url, "version": stored.version,
-        "source_id": stored.source_id, "title": a.title, "published": a.published,
-        "source": a.source, "author": a.author, "editor": a.editor, "sitename": a.sitename,
-        "keywords": a.keywords, "original_url": a.original_url, "language": a.language,
+        "source_id": stored.source_id,
+        **{name: getattr(stored.article, name) for name in _ARTICLE_META},
         "encoding": stored.encoding, "http_status": stored.http_status,
         "fetched_at": _iso(stored.fetched_at)}
 
@@ -63,7 +99,7 @@ def export_articles(articles: Iterator[StoredArticle], out: TextIO, fmt: str) ->
         elif writer is not None:
             meta = _metadata(stored)
             meta["keywords"] = ";".join(stored.article.keywords)
-            writer.writerow({k: (record[k] if k in ("id", "text") else meta.get(k))
+            writer.writerow({k: csv_cell(record[k] if k in ("id", "text") else meta.get(k))
                              for k in _CSV_COLUMNS})
         elif fmt == "md":
             out.write(("\n---\n\n" if count else "") + to_markdown(stored.article))
@@ -73,19 +109,80 @@ def export_articles(articles: Iterator[StoredArticle], out: TextIO, fmt: str) ->
     return count
 
 
-def export_warc(archive: Archive, out: BinaryIO, *, source_id: str | None = None) -> int:
-    """The raw responses behind the stored articles as gzip WARC response records."""
+def _software() -> str:
+    try:
+        return f"zhengwen/{version('zhengwen')}"
+    except PackageNotFoundError:
+        return "zhengwen"
+
+
+def _warc_date(ts: float) -> str:
+    return _iso(ts).replace("+00:00", "Z")
+
+
+def _write_exchange(writer: WARCWriter, response: StoredResponse) -> None:
+    """A request record and its response record, linked by WARC-Concurrent-To."""
+    uri = warc_uri(response.final_url)
+    date = _warc_date(response.fetched_at)
+    headers = [(k, v) for k, v in response.headers.items() if k not in _DROP_HEADERS]
+    headers.append(("content-length", str(len(response.body))))
+    try:
+        phrase = HTTPStatus(response.status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    record = writer.create_warc_record(
+        uri, "response", payload=io.BytesIO(response.body), length=len(response.body),
+        http_headers=StatusAndHeaders(f"{response.status} {phrase}", headers,
+                                      protocol="HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": date})
+    parts = urlsplit(uri)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = writer.create_warc_record(
+        uri, "request", payload=io.BytesIO(b""), length=0,
+        http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1",
+                                      [("Host", parts.netloc), ("User-Agent", _software())],
+                                      is_http_request=True),
+        warc_headers_dict={"WARC-Date": date,
+                           "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")})
+    writer.write_record(request)
+    writer.write_record(record)
+
+
+def export_warc(archive: Archive, out: BinaryIO, *, source_id: str | None = None,
+                since: float | None = None, all_versions: bool = False,
+                raw: bool = False) -> int:
+    """The responses behind the exported articles as a gzip WARC: a warcinfo record,
+    then a request and a response record per page; ``raw`` adds the list pages,
+    sitemaps, feeds and robots.txt the crawl fetched. Returns the responses written;
+    a response whose URL cannot stand in a header is left out with a warning."""
     writer = WARCWriter(out, gzip=True)
+    writer.write_record(writer.create_warcinfo_record(
+        getattr(out, "name", "zhengwen.warc.gz"),
+        {"software": _software(), "format": "WARC File Format 1.1",
+         "description": "pages archived by zhengwen" + (" with the crawl's list pages, "
+                                                         "sitemaps, feeds and robots.txt"
+                                                         if raw else "")}))
+    articles = archive.articles(source_id=source_id, since=since, all_versions=all_versions)
+    responses = _article_responses(archive, articles)
+    if raw:
+        responses = itertools.chain(
+            responses, archive.discovery_responses(source_id=source_id, since=since))
     count = 0
-    for article_id in archive.article_ids(source_id=source_id):
-        response = archive.response_of(article_id)
-        headers = [(k, v) for k, v in response.headers.items() if k not in _DROP_HEADERS]
-        headers.append(("content-length", str(len(response.body))))
-        http_headers = StatusAndHeaders(f"{response.status} OK", headers, protocol="HTTP/1.1")
-        record = writer.create_warc_record(
-            response.final_url, "response", payload=io.BytesIO(response.body),
-            length=len(response.body), http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": _iso(response.fetched_at).replace("+00:00", "Z")})
-        writer.write_record(record)
+    for response in responses:
+        try:
+            _write_exchange(writer, response)
+        except ExportError as exc:
+            log.warning("%s", exc)
+            continue
         count += 1
     return count
+
+
+def _article_responses(archive: Archive, articles: Iterable[StoredArticle]
+                       ) -> Iterator[StoredResponse]:
+    seen: set[int] = set()
+    for stored in articles:
+        response = archive.response_of(stored.id)
+        if response.id not in seen:
+            seen.add(response.id)
+            yield response

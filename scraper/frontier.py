@@ -69,13 +69,16 @@ class Frontier:
 
     def mark_done(self, url: str, *, http_status: int, content_type: str | None,
                   etag: str | None, last_modified: str | None, content_hash: str | None,
-                  next_fetch: float) -> None:
+                  next_fetch: float, outcome: str | None = None, note: str | None = None) -> None:
+        """Fetched. ``outcome`` says what the page gave (``new``, ``empty``, ``binary`` …)
+        and ``note`` why, when it is not an article; ``None`` keeps the previous outcome."""
         self._conn.execute(
             "UPDATE urls SET status = 'done', http_status = ?, content_type = ?, etag = ?, "
             "last_modified = ?, content_hash = ?, attempts = 0, last_error = NULL, "
-            "fetched_at = ?, next_fetch = ? WHERE url = ?",
+            "fetched_at = ?, next_fetch = ?, outcome = coalesce(?, outcome), "
+            "note = CASE WHEN ? IS NULL THEN note ELSE ? END WHERE url = ?",
             (http_status, content_type, etag, last_modified, content_hash, time.time(),
-             next_fetch, url))
+             next_fetch, outcome, outcome, note, url))
 
     def mark_not_modified(self, url: str, *, next_fetch: float) -> None:
         self._conn.execute(
@@ -102,3 +105,9 @@ class Frontier:
         """List pages, sitemaps and feeds are read again on every pass."""
         self._conn.execute("UPDATE urls SET next_fetch = 0 WHERE source_id = ? AND kind != 'article'",
                            (source_id,))
+
+    def listing(self, source_id: str) -> list[tuple[str, str, str, str | None, str | None]]:
+        """``(url, kind, status, outcome, last_error)`` of a source's URLs, in discovery order."""
+        return self._conn.execute(
+            "SELECT url, kind, status, outcome, last_error FROM urls WHERE source_id = ? "
+            "ORDER BY rowid", (source_id,)).fetchall()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-__all__ = ["MIGRATIONS", "migrate"]
+__all__ = ["MIGRATIONS", "migrate", "pending"]
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001-frontier", """
@@ -85,7 +85,59 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         CREATE INDEX articles_source ON articles (source_id, fetched_at);
     """),
+    ("0003-outcomes-runs-script", """
+        ALTER TABLE urls ADD COLUMN outcome TEXT;     -- new | changed | unchanged | empty | binary ...
+        ALTER TABLE urls ADD COLUMN note TEXT;        -- why, for outcomes that are not articles
+        ALTER TABLE runs ADD COLUMN command TEXT;     -- crawl | schedule | sources try ...
+        ALTER TABLE runs ADD COLUMN status TEXT;      -- running | finished | stopped
+        ALTER TABLE runs ADD COLUMN exit_code INTEGER;
+        ALTER TABLE runs ADD COLUMN summary TEXT;     -- one line per source: what it did
+        ALTER TABLE articles ADD COLUMN script TEXT;  -- Hans | Hant (language is 'zh')
+        UPDATE articles SET script = substr(language, 4), language = 'zh'
+            WHERE language IN ('zh-Hans', 'zh-Hant');
+        UPDATE runs SET command = 'crawl', status = 'finished' WHERE finished IS NOT NULL;
+    """),
+    ("0004-iso-views", """
+        CREATE VIEW urls_iso AS SELECT url, source_id, kind, status, outcome, note, http_status,
+            content_type, etag, last_modified, content_hash, attempts, last_error,
+            strftime('%Y-%m-%dT%H:%M:%fZ', discovered_at, 'unixepoch') AS discovered_at,
+            strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at,
+            strftime('%Y-%m-%dT%H:%M:%fZ', next_fetch, 'unixepoch') AS next_fetch
+            FROM urls;
+        CREATE VIEW responses_iso AS SELECT id, url, final_url, source_id,
+            strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at, status,
+            headers, body_sha256 FROM responses;
+        CREATE VIEW articles_iso AS SELECT id, url, version, source_id, final_url,
+            strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at, http_status,
+            encoding, text_hash, title, text, published, source, author, editor, sitename,
+            keywords, original_url, language, script, removed, response_id,
+            strftime('%Y-%m-%dT%H:%M:%fZ', cleaned_at, 'unixepoch') AS cleaned_at
+            FROM articles;
+        CREATE VIEW runs_iso AS SELECT id, command, status, exit_code,
+            strftime('%Y-%m-%dT%H:%M:%fZ', started, 'unixepoch') AS started,
+            strftime('%Y-%m-%dT%H:%M:%fZ', finished, 'unixepoch') AS finished, summary, stats
+            FROM runs;
+        CREATE VIEW source_runs_iso AS SELECT source_id,
+            strftime('%Y-%m-%dT%H:%M:%fZ', last_started, 'unixepoch') AS last_started,
+            strftime('%Y-%m-%dT%H:%M:%fZ', last_finished, 'unixepoch') AS last_finished
+            FROM source_runs;
+    """),
+    # What a response was fetched as: article, list, sitemap, feed or robots.
+    ("0005-response-kind", """
+        ALTER TABLE responses ADD COLUMN kind TEXT NOT NULL DEFAULT 'article';
+        DROP VIEW IF EXISTS responses_iso;
+        CREATE VIEW responses_iso AS SELECT id, url, final_url, source_id, kind,
+            strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at, status,
+            headers, body_sha256 FROM responses;
+    """),
 )
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations not yet applied (all of them on an empty database)."""
+    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'migrations'").fetchone()
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")} if has_table else set()
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 
 from cleaners import Article, CleanerError, RuleSet, clean_html, default_rules
 
-from .crawl import source_rules
-from .sources import Source
+from .sources import Source, source_rules
 from .store import Archive, StoredResponse
 
 __all__ = ["reclean"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -33,10 +34,22 @@ def is_due(source: Source, last_finished: float | None, now: float | None = None
 
 
 def install_stop_handlers(stop: asyncio.Event) -> None:
-    """SIGINT and SIGTERM set ``stop``: the page in hand is finished, then the run ends."""
+    """The first SIGINT or SIGTERM sets ``stop``: requests, retries and backoff waits are
+    abandoned, pages being stored finish. A second one exits at once (128 + the signal's
+    number): each page is stored in its own transaction, and the handler runs between
+    two steps of the event loop, never inside one, so nothing stored is lost."""
     loop = asyncio.get_running_loop()
+
+    def handle(sig: signal.Signals) -> None:
+        if stop.is_set():
+            log.warning("second %s: exiting now", sig.name)
+            logging.shutdown()
+            os._exit(128 + sig.value)
+        log.warning("%s: stopping (a second signal exits at once)", sig.name)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, handle, sig)
 
 
 async def run_schedule(sources: Sequence[Source], last_finished: Callable[[str], float | None],

@@ -35,10 +35,17 @@ class Settings:
     read_timeout_s: float = 30.0
     #: Seconds for a whole response, body included.
     total_timeout_s: float = 60.0
-    #: Redirects followed before a fetch fails.
+    #: Redirects followed before a fetch fails; every hop is checked against the source's scope.
     max_redirects: int = 5
+    #: Let fetches reach private, loopback and link-local addresses (a local test site);
+    #: cloud metadata addresses stay refused.
+    allow_private_hosts: bool = False
     #: Largest body kept, counted after decompression (a gzip bomb stops here).
     max_body_bytes: int = 10 * 1024 * 1024
+    #: Cookies kept per host for the run (at most 8 KB of them); 0 keeps none.
+    max_cookies_per_host: int = 50
+    #: Timeouts in a row after which a host is given up for the run; 0 never gives up.
+    max_host_timeouts: int = 3
     #: Attempts per fetch, the first included (retries only on timeouts, connection errors, 408/429/5xx).
     max_attempts: int = 4
     #: First backoff in seconds; doubles per attempt, with jitter.
@@ -55,16 +62,32 @@ class Settings:
     max_failures: int = 5
     #: Article pages fetched per source in one crawl pass.
     max_pages_per_source: int = 1000
+    #: Article URLs taken from one list page or feed (a page of 100k links adds no more).
+    max_links_per_page: int = 500
+    #: Sitemap files read per source in one pass, indexes and robots.txt ``Sitemap:`` lines included.
+    max_sitemap_files: int = 50
+    #: Levels of sitemap indexes followed below a configured sitemap.
+    max_sitemap_depth: int = 2
+    #: Page URLs taken from a source's sitemaps in one pass.
+    max_sitemap_urls: int = 50000
+    #: Also read the sitemaps that robots.txt of the source's hosts names in ``Sitemap:`` lines.
+    robots_sitemaps: bool = True
     #: Clean pages while crawling; false keeps raw responses only (``zhengwen reclean`` cleans them later).
     clean_pages: bool = True
+    #: Seconds one page may take to clean; a page over it is recorded as failed, the run goes on.
+    clean_time_limit_s: float = 30.0
+    #: Processes that clean pages beside the crawl, so fetching never waits on a page.
+    clean_workers: int = 1
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
                 raise ValueError(f"setting {f.name} must be >= 0, not {value!r}")
-        if self.concurrency < 1 or self.max_attempts < 1:
-            raise ValueError("concurrency and max_attempts must be at least 1")
+        if self.concurrency < 1 or self.max_attempts < 1 or self.clean_workers < 1:
+            raise ValueError("concurrency, max_attempts and clean_workers must be at least 1")
+        if self.clean_time_limit_s <= 0:
+            raise ValueError("clean_time_limit_s must be more than 0")
 
     @classmethod
     def names(cls) -> list[str]:

@@ -1,142 +1,205 @@
-"""Sources TOML -> :class:`Source`; ``zhengwen sources check`` reports every mistake
-with its line, so a file is fixed in one pass rather than one error at a time."""
+"""Sources TOML -> :class:`Source` and :class:`Settings`, validated strictly.
+
+The dataclasses are the schema: pydantic checks every key against their type hints
+(strict: no string for a list, no number for text, no "yes" for a bool) and their
+constraints, and every mistake is reported with its line, so a file is fixed in one
+pass rather than one error at a time.
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+import typing
+from dataclasses import MISSING, dataclass, fields
+from functools import cache
 from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from croniter import croniter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from cleaners import Rule, RuleSet, default_rules
 from cleaners.rules import selector_error
 
 from .errors import SourcesError
 from .settings import Settings
 
-__all__ = ["Source", "load_config", "load_sources"]
+__all__ = ["Source", "load_config", "load_sources", "source_rules"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_KEYS = {"id", "name", "start_urls", "sitemaps", "feeds", "article_pattern", "article_selector",
-         "max_list_pages", "allowed_hosts", "schedule", "delay_s", "drop_selectors",
-         "content_selector"}
-_REQUIRED = ("id", "name", "start_urls")
+Problems = list[tuple[int | None, str]]
+
+
+def _source_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("id must be lower-case letters, digits, '-' or '_'")
+    return value
+
+
+def _http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regex: {exc}") from None
+    return pattern
+
+
+def _selector(selector: str) -> str:
+    if selector_error(selector) is not None:
+        raise ValueError(f"bad CSS selector: {selector!r}")
+    return selector
+
+
+def _cron(expression: str) -> str:
+    if not croniter.is_valid(expression):
+        raise ValueError(f"not a cron expression: {expression!r}")
+    return expression
+
+
+_Url = Annotated[str, AfterValidator(_http_url)]
+_Selector = Annotated[str, AfterValidator(_selector)]
+_Text = Annotated[str, Field(min_length=1)]
 
 
 @dataclass(frozen=True)
 class Source:
     """One configured site section. Absent keys inherit the crawl settings."""
 
-    id: str
-    name: str
-    start_urls: tuple[str, ...]
-    sitemaps: tuple[str, ...] = ()
-    feeds: tuple[str, ...] = ()
-    article_pattern: str | None = None
-    article_selector: str | None = None
-    max_list_pages: int = 5
-    allowed_hosts: tuple[str, ...] = ()
-    schedule: str = "0 */6 * * *"
-    delay_s: float | None = None
-    drop_selectors: tuple[str, ...] = ()
-    content_selector: str | None = None
-
-    def hosts(self) -> tuple[str, ...]:
-        """Hosts the crawl may visit: the configured ones, else those of the start URLs."""
-        if self.allowed_hosts:
-            return self.allowed_hosts
-        return tuple(sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""}))
+    id: Annotated[str, AfterValidator(_source_id)]
+    name: _Text
+    start_urls: Annotated[tuple[_Url, ...], Field(min_length=1)]
+    sitemaps: tuple[_Url, ...] = ()
+    feeds: tuple[_Url, ...] = ()
+    article_pattern: Annotated[str, AfterValidator(_regex)] | None = None
+    article_selector: _Selector | None = None
+    max_list_pages: Annotated[int, Field(ge=1)] = 5
+    allowed_hosts: tuple[_Text, ...] = ()
+    schedule: Annotated[str, AfterValidator(_cron)] = "0 */6 * * *"
+    delay_s: Annotated[float, Field(ge=0)] | None = None
+    drop_selectors: tuple[_Selector, ...] = ()
+    content_selector: _Selector | None = None
 
 
-def _line_of(raw: str, source_id: object, key: str | None = None) -> int | None:
-    lines = raw.splitlines()
-    start = next((i for i, line in enumerate(lines)
-                  if re.match(rf"""\s*id\s*=\s*["']{re.escape(str(source_id))}["']""", line)), None)
-    if start is None:
-        return None
-    if key is None:
+def source_rules(source: Source, base: RuleSet | None = None) -> RuleSet:
+    """The cleaning rules of a source: its selectors first, then ``base`` (the defaults)."""
+    base = base or default_rules()
+    prefix = f"source.{source.id.replace('_', '-')}"
+    extra: list[Rule] = []
+    if source.content_selector:
+        extra.append(Rule(f"{prefix}.content", "content", f"content_selector of source {source.id}",
+                          selectors=(source.content_selector,)))
+    if source.drop_selectors:
+        extra.append(Rule(f"{prefix}.drop", "drop", f"drop_selectors of source {source.id}",
+                          selectors=source.drop_selectors))
+    return RuleSet(tuple(extra) + base.rules) if extra else base
+
+
+@cache
+def _model(cls: type) -> type[BaseModel]:
+    """A strict pydantic model of a dataclass: same fields, types and defaults; numbers
+    of Settings must be >= 0 (their units are seconds, bytes and counts)."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    spec: dict[str, Any] = {}
+    for f in fields(cls):
+        hint = hints[f.name]
+        if cls is Settings and hint in (int, float):
+            hint = Annotated[hint, Field(ge=0)]
+        default = f.default if f.default is not MISSING else ...
+        spec[f.name] = (hint, default)
+    config = ConfigDict(extra="forbid", strict=True)
+    return create_model(f"{cls.__name__}Spec", __config__=config, **spec)
+
+
+_MESSAGES = {
+    "tuple_type": "{key} must be a list, e.g. {key} = [\"...\"]",
+    "string_type": "{key} must be text in quotes",
+    "bool_type": "{key} must be true or false",
+    "int_type": "{key} must be a whole number",
+    "float_type": "{key} must be a number",
+    "missing": "missing required key {key!r}",
+    "too_short": "{key} must not be empty",
+    "greater_than_equal": "{key} must be >= {ge}",
+}
+
+
+def _validate(cls: type, table: dict[str, Any], unknown: str) -> tuple[Any, list[tuple[str, str]]]:
+    """``(instance or None, [(key, message)])``; lists become tuples where tuples are meant."""
+    model = _model(cls)
+    data = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+    try:
+        spec = model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = error["loc"]
+            key = str(loc[0]) if loc else ""
+            name = key + "".join(f"[{i}]" for i in loc[1:])
+            if error["type"] == "extra_forbidden":
+                message = f"{unknown} {key!r}"
+            elif error["type"] == "value_error":
+                message = str(error["ctx"]["error"])
+            else:
+                template = _MESSAGES.get(error["type"], "{key}: " + error["msg"])
+                message = template.format(key=name, **error.get("ctx", {}))
+            problems.append((key, message))
+        return None, problems
+    try:
+        return cls(**dict(spec)), []
+    except ValueError as exc:  # a rule across fields (Settings.__post_init__)
+        return None, [("", str(exc))]
+
+
+class _Lines:
+    """Where a table and its keys are in the file (tomllib gives no positions)."""
+
+    def __init__(self, raw: str) -> None:
+        self.lines = raw.splitlines()
+
+    def tables(self, header: str) -> list[int]:
+        pattern = re.compile(rf"^\s*{header}\s*(#.*)?$")
+        return [i for i, line in enumerate(self.lines) if pattern.match(line)]
+
+    def key(self, start: int | None, key: str) -> int | None:
+        """Line (1-based) of ``key`` in the table starting at index ``start``, else the table's."""
+        if start is None:
+            return None
+        if key:
+            for i in range(start + 1, len(self.lines)):
+                if self.lines[i].lstrip().startswith("["):
+                    break
+                if re.match(rf"\s*{re.escape(key)}\s*=", self.lines[i]):
+                    return i + 1
         return start + 1
-    begin = max((i for i in range(start + 1) if lines[i].strip().startswith("[[")), default=0)
-    for i in range(begin, len(lines)):
-        if i > begin and lines[i].strip().startswith("[["):
-            break
-        if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
-            return i + 1
-    return start + 1
 
 
-def _check(entry: dict, raw: str, seen: set[str]) -> list[tuple[int | None, str]]:
-    sid = entry.get("id", "?")
-    problems: list[tuple[int | None, str]] = []
-
-    def bad(key: str | None, message: str) -> None:
-        problems.append((_line_of(raw, sid, key), f"source {sid!r}: {message}"))
-
-    for key in _REQUIRED:
-        if key not in entry:
-            bad(None, f"missing required key {key!r}")
-    for key in sorted(set(entry) - _KEYS):
-        bad(key, f"unknown key {key!r}")
-    if "id" in entry and (not isinstance(sid, str) or not _ID.match(sid)):
-        bad("id", "id must be lower-case letters, digits, '-' or '_'")
-    elif sid in seen:
-        bad("id", "duplicate id")
-    seen.add(str(sid))
-    for key in ("start_urls", "sitemaps", "feeds"):
-        urls = entry.get(key, [])
-        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
-            bad(key, f"{key} must be a list of URLs")
+def _source_problems(entries: list[Any], lines: _Lines) -> tuple[list[Source], Problems]:
+    starts = lines.tables(r"\[\[\s*source\s*\]\]")
+    sources: list[Source] = []
+    problems: Problems = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries):
+        start = starts[n] if len(starts) == len(entries) else None
+        label = f"source {entry.get('id', n + 1)!r}" if isinstance(entry, dict) else "source"
+        if not isinstance(entry, dict):
+            problems.append((None, f"{label}: must be a [[source]] table"))
             continue
-        for url in urls:
-            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-                bad(key, f"not an http(s) URL: {url!r}")
-    if key_value := entry.get("article_pattern"):
-        try:
-            re.compile(key_value)
-        except (re.error, TypeError) as exc:
-            bad("article_pattern", f"bad regex: {exc}")
-    for key in ("article_selector", "content_selector", "drop_selectors"):
-        value = entry.get(key)
-        selectors = [value] if isinstance(value, str) else value or []
-        if not isinstance(selectors, list) or not all(isinstance(v, str) for v in selectors):
-            bad(key, f"{key} must be CSS selector text")
-            continue
-        for selector in selectors:
-            if selector_error(selector) is not None:
-                bad(key, f"bad CSS selector: {selector!r}")
-    schedule = entry.get("schedule")
-    if schedule is not None and (not isinstance(schedule, str) or not croniter.is_valid(schedule)):
-        bad("schedule", f"not a cron expression: {schedule!r}")
-    delay = entry.get("delay_s")
-    if delay is not None and (not isinstance(delay, (int, float)) or delay < 0):
-        bad("delay_s", "delay_s must be a number of seconds >= 0")
-    pages = entry.get("max_list_pages")
-    if pages is not None and (not isinstance(pages, int) or pages < 1):
-        bad("max_list_pages", "max_list_pages must be a whole number >= 1")
-    return problems
-
-
-def _settings_problems(table: object, raw: str) -> list[tuple[int | None, str]]:
-    if not isinstance(table, dict):
-        return [(None, "[settings] must be a table")]
-    problems: list[tuple[int | None, str]] = []
-    names = Settings.names()
-    defaults = Settings()
-    for key, value in table.items():
-        line = next((i + 1 for i, text in enumerate(raw.splitlines())
-                     if re.match(rf"\s*{re.escape(key)}\s*=", text)), None)
-        if key not in names:
-            problems.append((line, f"[settings]: unknown setting {key!r}"))
-            continue
-        expected = type(getattr(defaults, key))
-        ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
-        if not ok or isinstance(value, bool) != (expected is bool):
-            problems.append((line, f"[settings]: {key} must be a {expected.__name__}"))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            problems.append((line, f"[settings]: {key} must be >= 0"))
-    return problems
+        source, found = _validate(Source, entry, "unknown key")
+        if source is not None and source.id in seen:
+            found.append(("id", "duplicate id"))
+        elif source is not None:
+            seen.add(source.id)
+            sources.append(source)
+        problems.extend((lines.key(start, key), f"{label}: {msg}") for key, msg in found)
+    return sources, problems
 
 
 def load_config(path: str | Path) -> tuple[Settings, list[Source]]:
@@ -155,23 +218,27 @@ def load_config(path: str | Path) -> tuple[Settings, list[Source]]:
         m = re.search(r"line (\d+)", str(exc))
         raise SourcesError(str(path), [(int(m.group(1)) if m else None, f"invalid TOML: {exc}")]
                            ) from exc
+    lines = _Lines(raw)
+    problems: Problems = [(None, f"unknown top-level key {k!r}; sources are [[source]] tables")
+                          for k in sorted(set(data) - {"source", "settings"})]
+    table = data.get("settings", {})
+    settings = Settings()
+    if not isinstance(table, dict):
+        problems.append((None, "[settings] must be a table"))
+    else:
+        start = next(iter(lines.tables(r"\[\s*settings\s*\]")), None)
+        found_settings, found = _validate(Settings, table, "unknown setting")
+        settings = found_settings or settings
+        problems.extend((lines.key(start, key), f"[settings]: {msg}") for key, msg in found)
     entries = data.get("source", [])
-    problems: list[tuple[int | None, str]] = [
-        (None, f"unknown top-level key {k!r}; sources are [[source]] tables")
-        for k in sorted(set(data) - {"source", "settings"})]
-    problems.extend(_settings_problems(data.get("settings", {}), raw))
     if not isinstance(entries, list) or not entries:
         problems.append((None, "no [[source]] tables"))
         raise SourcesError(str(path), problems)
-    seen: set[str] = set()
-    for entry in entries:
-        problems.extend(_check(entry, raw, seen))
+    sources, source_problems = _source_problems(entries, lines)
+    problems.extend(source_problems)
     if problems:
-        raise SourcesError(str(path), problems)
-    tuples = ("start_urls", "sitemaps", "feeds", "allowed_hosts", "drop_selectors")
-    sources = [Source(**{k: (tuple(v) if k in tuples else v) for k, v in e.items()})
-               for e in entries]
-    return Settings(**data.get("settings", {})), sources
+        raise SourcesError(str(path), sorted(problems, key=lambda p: p[0] or 0))
+    return settings, sources
 
 
 def load_sources(path: str | Path) -> list[Source]:

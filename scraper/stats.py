@@ -1,11 +1,18 @@
 """Crawl statistics: slash-keyed counters (``fetch/status/200``, ``store/article/new``),
-shown as a summary table and as ``--json`` from the same dict."""
+shown as a summary table and as ``--json`` from the same dict, and each source's
+verdict, from which the exit code of a crawl comes."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
 
-__all__ = ["Stats"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_PARTIAL", "Stats"]
+
+#: Exit codes of a crawl (2 is a usage or configuration error, before any fetching).
+EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 3
+_ERRORS = ("fetch/error", "clean/error")
 
 
 class Stats:
@@ -15,6 +22,8 @@ class Stats:
         self.counts: Counter[str] = Counter()
         self.per_source: dict[str, Counter[str]] = {}
         self.blocked: dict[str, str] = {}
+        #: Sources that were not due -> when they are next due (epoch seconds).
+        self.next_due: dict[str, float] = {}
 
     def inc(self, key: str, n: int = 1, *, source: str | None = None) -> None:
         self.counts[key] += n
@@ -30,7 +39,49 @@ class Stats:
         counts = self.counts if source is None else self.per_source.get(source, Counter())
         return sum(v for k, v in counts.items() if k.startswith(prefix + "/"))
 
+    def errors(self, source: str | None = None) -> int:
+        """URLs that failed to fetch or to clean."""
+        return sum(self.total(prefix, source) for prefix in _ERRORS)
+
+    def verdict(self, source: str) -> tuple[str, str]:
+        """``(verdict, reason)``: ``ok``, ``partial`` (some pages failed), ``failed`` (the
+        source failed outright) or ``not-due``."""
+        if self.get("source/not-due", source):
+            return "not-due", ""
+        fetched = self.get("fetch/pages", source)
+        if self.get("source/failed", source):
+            return "failed", "the source's pass crashed (see the log)"
+        if self.get("fetch/error/ChallengeError", source):
+            return "failed", "blocked by an anti-bot challenge"
+        if self.get("fetch/error/RobotsUnavailableError", source) and not fetched:
+            return "failed", "robots.txt unreachable"
+        if self.errors(source) and not fetched:
+            return "failed", "unreachable: every request failed"
+        if self.get("articles/failed", source) and not self.get("articles/ok", source):
+            return "failed", "every article failed"
+        if self.errors(source):
+            return "partial", f"{self.errors(source)} URLs failed"
+        return "ok", ""
+
+    def exit_code(self, sources: Iterable[str]) -> int:
+        verdicts = {self.verdict(s)[0] for s in sources}
+        if "failed" in verdicts:
+            return EXIT_FAILED
+        return EXIT_PARTIAL if "partial" in verdicts else EXIT_OK
+
+    def summary_line(self, source: str) -> str:
+        """What the run did for one source, in one line (the ``runs`` table keeps these)."""
+        verdict, reason = self.verdict(source)
+        if verdict == "not-due":
+            when = datetime.fromtimestamp(self.next_due.get(source, 0)).astimezone()
+            return f"{source}: not due (next {when.isoformat(timespec='minutes')})"
+        did = ", ".join(f"{self.get(f'store/article/{k}', source)} {k}"
+                        for k in ("new", "changed")) + f", {self.errors(source)} failed"
+        return f"{source}: {verdict}{f' ({reason})' if reason else ''}; {did}"
+
     def to_dict(self) -> dict[str, object]:
         return {"counts": dict(sorted(self.counts.items())),
                 "sources": {s: dict(sorted(c.items())) for s, c in sorted(self.per_source.items())},
-                "blocked_hosts": dict(self.blocked)}
+                "blocked_hosts": dict(self.blocked),
+                "next_due": {s: datetime.fromtimestamp(t).astimezone().isoformat(timespec="seconds")
+                             for s, t in sorted(self.next_due.items())}}

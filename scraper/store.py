@@ -1,13 +1,16 @@
 """The archive: one SQLite file (WAL) holding the frontier, raw bodies, responses
 and versioned articles.
 
-A crawl holds an exclusive lock file beside the database (``<db>.lock``, flock),
-which the kernel releases when the process dies, even by SIGKILL. Readers
-(export) need no lock: WAL lets them read while a crawl writes.
+A writer (crawl, reclean) holds an exclusive lock file beside the database
+(``<db>.lock``, flock), which the kernel releases when the process dies, even by
+SIGKILL. Readers (export) need no lock: WAL lets them read while a crawl writes, and
+``readonly=True`` opens an archive on a read-only mount. Timestamps are epoch
+seconds in the tables; the ``*_iso`` views give them as ISO 8601 UTC text.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -15,36 +18,55 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Protocol
 
 from cleaners import Article, Removal
 
 from .errors import ArchiveError, ArchiveLockedError
-from .fetch import FetchResult
 from .frontier import Frontier
-from .migrations import migrate
+from .migrations import migrate, pending
 
-__all__ = ["Archive", "StoredArticle", "StoredResponse", "text_hash"]
+__all__ = ["Archive", "Response", "StoredArticle", "StoredResponse", "text_hash"]
 
 DEFAULT_DB = "data/zhengwen.sqlite"
 
-_ARTICLE_FIELDS = ("title", "text", "published", "source", "author", "editor", "sitename",
-                   "keywords", "original_url", "language", "removed")
+# Every Article field has a column of its name, except url (the final_url column) and
+# encoding (a column of the version); lists are stored as JSON.
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
+                        if f.name not in ("url", "encoding"))
+_JSON_FIELDS = frozenset({"keywords", "removed"})
 # The columns _stored() and _response() read, in their order.
 _ARTICLE_SELECT = ("SELECT a.id, a.url, a.version, a.source_id, a.final_url, a.fetched_at, "
                    "a.http_status, a.encoding, "
                    + ", ".join(f"a.{f}" for f in _ARTICLE_FIELDS) + " FROM articles a")
-_RESPONSE_SELECT = ("SELECT r.id, r.url, r.final_url, r.source_id, r.fetched_at, r.status, "
-                    "r.headers, b.data FROM responses r JOIN bodies b ON b.sha256 = r.body_sha256")
+_RESPONSE_SELECT = ("SELECT r.url, r.final_url, r.status, r.headers, b.data, r.fetched_at, "
+                    "r.id, r.source_id FROM responses r JOIN bodies b ON b.sha256 = r.body_sha256")
 
 
 def text_hash(article: Article) -> str:
     """What decides "changed": the title and the cleaned text."""
     return hashlib.sha256(f"{article.title or ''}\n{article.text}".encode()).hexdigest()
+
+
+class Response(Protocol):
+    """What the archive keeps of a response (the fetcher's result is one)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def final_url(self) -> str: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def fetched_at(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -64,31 +86,42 @@ class StoredArticle:
 
 @dataclass(frozen=True)
 class StoredResponse:
-    id: int
+    """A raw response read back from the archive."""
+
     url: str
     final_url: str
-    source_id: str
-    fetched_at: float
     status: int
     headers: dict[str, str]
     body: bytes
+    fetched_at: float
+    id: int
+    source_id: str
 
 
 class Archive:
-    """Open (creating and migrating) an archive; ``lock=True`` for writers."""
+    """Open (creating and migrating) an archive.
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, lock: bool = True) -> None:
+    ``lock=True`` for writers; ``command`` names the writer in the lock file, so a
+    second writer is told who holds it. ``readonly=True`` opens without writing
+    anything, for reading an archive on a read-only mount.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, lock: bool = True,
+                 command: str = "crawl", readonly: bool = False) -> None:
         self.path = Path(path)
         self._lock_file: IO[str] | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if lock:
-                self._lock()
-            self.conn = sqlite3.connect(self.path, timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            migrate(self.conn)
+            if readonly:
+                self.conn = _connect_readonly(self.path)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                if lock:
+                    self._lock(command)
+                self.conn = sqlite3.connect(self.path, timeout=30)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
+                migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from exc
@@ -97,21 +130,21 @@ class Archive:
             raise ArchiveError(f"{self.path}: cannot open ({exc.strerror or exc})") from exc
         self.frontier = Frontier(self.conn)
 
-    def _lock(self) -> None:
+    def _lock(self, command: str) -> None:
         lock_path = self.path.with_name(self.path.name + ".lock")
         handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until close)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
+            pid, _, holder = handle.read().strip().partition(" ")
             handle.close()
             raise ArchiveLockedError(
-                f"{self.path} is in use by another crawl (pid {holder}); wait for it to finish "
-                "or use another --db") from None
+                f"{self.path} is in use by zhengwen {holder or 'crawl'} (pid {pid or 'unknown'}); "
+                "wait for it to finish or use another --db") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write(f"{os.getpid()} {command}")
         handle.flush()
         self._lock_file = handle
 
@@ -141,17 +174,29 @@ class Archive:
 
     # -- writing -------------------------------------------------------------------
 
-    def put_response(self, result: FetchResult | StoredResponse, source_id: str) -> int:
-        """Keep a raw response (bodies are stored once per content hash)."""
+    def put_response(self, result: Response, source_id: str, *, kind: str = "article") -> int:
+        """Keep a raw response (bodies are stored once per content hash); ``kind`` is
+        what it was fetched as: article, list, sitemap, feed or robots."""
         digest = hashlib.sha256(result.body).hexdigest()
         self.conn.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)",
                           (digest, len(result.body), zlib.compress(result.body, 6)))
         cur = self.conn.execute(
             "INSERT INTO responses (url, final_url, source_id, fetched_at, status, headers, "
-            "body_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "body_sha256, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (result.url, result.final_url, source_id, result.fetched_at, result.status,
-             json.dumps(result.headers, ensure_ascii=False), digest))
+             json.dumps(dict(result.headers), ensure_ascii=False), digest, kind))
         return int(cur.lastrowid or 0)
+
+    def put_discovery_response(self, result: Response, source_id: str, kind: str) -> bool:
+        """Keep a list page, sitemap, feed or robots.txt response unless the newest one
+        kept for its URL has the same body (a routine pass then adds nothing)."""
+        digest = hashlib.sha256(result.body).hexdigest()
+        row = self.conn.execute("SELECT body_sha256 FROM responses WHERE url = ? "
+                                "ORDER BY id DESC LIMIT 1", (result.url,)).fetchone()
+        if row is not None and row[0] == digest:
+            return False
+        self.put_response(result, source_id, kind=kind)
+        return True
 
     def latest(self, url: str) -> tuple[int, str] | None:
         """``(version, text_hash)`` of the newest stored version of ``url``."""
@@ -160,7 +205,7 @@ class Archive:
         return (row[0], row[1]) if row else None
 
     def put_article(self, article: Article, *, url: str, source_id: str,
-                    result: FetchResult | StoredResponse, response_id: int | None = None) -> str:
+                    result: Response, response_id: int | None = None) -> str:
         """Store ``article`` unless its text equals the newest version's.
 
         ``result`` is the response it was cleaned from: stored here (only when the
@@ -204,9 +249,26 @@ class Archive:
                                 (source_id,)).fetchone()
         return row[0] if row else None
 
-    def record_run(self, started: float, stats: dict[str, object]) -> None:
-        self.conn.execute("INSERT INTO runs (started, finished, stats) VALUES (?, ?, ?)",
-                          (started, time.time(), json.dumps(stats, ensure_ascii=False)))
+    def run_started(self, command: str, started: float | None = None) -> int:
+        """Record a run as ``running``; a run killed before :meth:`run_finished` stays so."""
+        cur = self.conn.execute("INSERT INTO runs (started, command, status) VALUES (?, ?, ?)",
+                                (time.time() if started is None else started, command, "running"))
+        return int(cur.lastrowid or 0)
+
+    def run_finished(self, run_id: int, *, status: str, exit_code: int, summary: str,
+                     stats: Mapping[str, object]) -> None:
+        """What the run did: ``finished`` or ``stopped``, its exit code, one line per source."""
+        self.conn.execute(
+            "UPDATE runs SET finished = ?, status = ?, exit_code = ?, summary = ?, stats = ? "
+            "WHERE id = ?", (time.time(), status, exit_code, summary,
+                             json.dumps(stats, ensure_ascii=False), run_id))
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest runs first, timestamps in ISO 8601 UTC."""
+        cur = self.conn.execute("SELECT id, command, status, exit_code, started, finished, summary "
+                                "FROM runs_iso ORDER BY id DESC LIMIT ?", (limit,))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
 
     # -- reading -------------------------------------------------------------------
 
@@ -239,9 +301,26 @@ class Archive:
         (crawled with ``clean_pages = false``)."""
         clause, args = ("AND r.source_id = ?", (source_id,)) if source_id else ("", ())
         return [row[0] for row in self.conn.execute(
-            "SELECT r.id FROM responses r WHERE r.id = (SELECT max(id) FROM responses "
-            "WHERE url = r.url) AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = r.url "
+            "SELECT r.id FROM responses r WHERE r.kind = 'article' AND r.id = (SELECT max(id) "
+            "FROM responses WHERE url = r.url) AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = r.url "
             f"AND a.response_id >= r.id) {clause} ORDER BY r.id", args)]
+
+    def discovery_responses(self, *, source_id: str | None = None,
+                            since: float | None = None) -> Iterator[StoredResponse]:
+        """Responses fetched to find articles (list pages, sitemaps, feeds, robots.txt),
+        oldest first; robots.txt belongs to no source and is left out by ``source_id``."""
+        where = ["r.kind != 'article'"]
+        args: list[object] = []
+        if source_id:
+            where.append("r.source_id = ?")
+            args.append(source_id)
+        if since is not None:
+            where.append("r.fetched_at >= ?")
+            args.append(since)
+        rows = self.conn.execute(f"{_RESPONSE_SELECT} WHERE {' AND '.join(where)} "
+                                 "ORDER BY r.fetched_at, r.id", args)
+        for row in rows:
+            yield _response(row)
 
     def response(self, response_id: int) -> StoredResponse:
         """A stored raw response by id."""
@@ -264,30 +343,51 @@ class Archive:
         row = self.conn.execute(f"{_ARTICLE_SELECT} WHERE a.id = ?", (article_id,)).fetchone()
         return _stored(row).article if row else None
 
+    def source_ids(self) -> list[str]:
+        """The sources the archive holds URLs of, sorted."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT source_id FROM urls ORDER BY 1")]
+
     def count_articles(self, source_id: str | None = None) -> int:
         clause, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())
         return int(self.conn.execute(f"SELECT count(*) FROM articles {clause}", args).fetchone()[0])
 
 
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open without writing: ``mode=ro``, or ``immutable=1`` when the directory is read-only
+    (WAL then cannot make its shared-memory file). Refuses an archive that needs migrating."""
+    if not path.is_file():
+        raise ArchiveError(f"{path}: no archive here")
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        todo = pending(conn)
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        todo = pending(conn)
+    if todo:
+        conn.close()
+        raise ArchiveError(f"{path}: the archive needs an upgrade ({', '.join(todo)}); open it "
+                           "once with a writing command (crawl, reclean) where it is writable")
+    return conn
+
+
 def _article_values(article: Article) -> tuple[object, ...]:
-    return (article.title, article.text, article.published, article.source, article.author,
-            article.editor, article.sitename, json.dumps(article.keywords, ensure_ascii=False),
-            article.original_url, article.language,
-            json.dumps([list(r) for r in article.removed], ensure_ascii=False))
+    return tuple(json.dumps(getattr(article, f), ensure_ascii=False)  # Removal -> [rule, text]
+                 if f in _JSON_FIELDS else getattr(article, f) for f in _ARTICLE_FIELDS)
 
 
 def _response(row: tuple) -> StoredResponse:
-    rid, url, final, sid, at, status, headers, data = row
-    return StoredResponse(rid, url, final, sid, at, status, json.loads(headers),
-                          zlib.decompress(data))
+    url, final, status, headers, data, at, rid, sid = row
+    return StoredResponse(url, final, status, json.loads(headers), zlib.decompress(data), at,
+                          rid, sid)
 
 
 def _stored(row: tuple) -> StoredArticle:
-    (aid, url, version, sid, final_url, fetched_at, status, encoding, title, text, published,
-     source, author, editor, sitename, keywords, original_url, language, removed) = row
-    article = Article(url=final_url or url, title=title, text=text, published=published,
-                      source=source, author=author, editor=editor, sitename=sitename,
-                      keywords=json.loads(keywords), original_url=original_url,
-                      language=language, encoding=encoding,
-                      removed=[Removal(*r) for r in json.loads(removed)])
+    aid, url, version, sid, final_url, fetched_at, status, encoding = row[:8]
+    values = dict(zip(_ARTICLE_FIELDS, row[8:], strict=True))
+    for name in _JSON_FIELDS:
+        values[name] = json.loads(values[name])
+    values["removed"] = [Removal(*r) for r in values["removed"]]
+    article = Article(url=final_url or url, encoding=encoding, **values)
     return StoredArticle(aid, url, version, sid, final_url, fetched_at, status, encoding, article)

@@ -178,7 +178,7 @@ def _watch(progress: Progress, output: str, stages: Sequence[tuple[str, int]],
 
 
 def run_pipeline(opts: PipelineOptions, *, show_progress: bool = True,
-                 engine_logs: bool = False) -> dict[str, dict[str, float]]:
+                 engine_logs: bool = False) -> dict[str, float]:
     """Run every stage (skipping finished tasks) and return the cleaning step's stats.
 
     The engine's own log lines go to ``OUT/.logs/engine.log`` unless ``engine_logs``.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -30,14 +31,16 @@ def setup(site, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped
     return sources, tmp_path / "a.sqlite"
 
 
-def _invoke(*args: str) -> str:
+def _invoke(*args: str, code: int = 0) -> str:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     return result.stdout
 
 
-def _crawl(sources: Path, db: Path, *extra: str) -> str:
-    return _invoke("crawl", "--sources", str(sources), "--db", str(db), "--no-progress", *extra)
+def _crawl(sources: Path, db: Path, *extra: str, code: int = 3) -> str:
+    """A crawl of the demo site: exit code 3, since its challenge host fails outright."""
+    return _invoke("crawl", "--sources", str(sources), "--db", str(db), "--no-progress", *extra,
+                   code=code)
 
 
 def test_crawl_prints_a_summary_then_json(setup: tuple[Path, Path]) -> None:
@@ -52,9 +55,11 @@ def test_crawl_prints_a_summary_then_json(setup: tuple[Path, Path]) -> None:
 
 def test_sources_not_due_are_left_alone(setup: tuple[Path, Path]) -> None:
     sources, db = setup
-    _crawl(sources, db, "--source", "demo-jyt")
-    stats = json.loads(_crawl(sources, db, "--source", "demo-jyt", "--json"))
-    assert stats["counts"] == {"source/not-due": 1}
+    _crawl(sources, db, "--source", "demo-jyt", code=1)  # its deliberate 404
+    stats = json.loads(_crawl(sources, db, "--source", "demo-jyt", "--json", code=0))
+    assert stats["counts"] == {"source/not-due": 1} and "demo-jyt" in stats["next_due"]
+    out = _crawl(sources, db, "--source", "demo-jyt", code=0)
+    assert "demo-jyt is not due; next due 20" in out
 
 
 def test_unknown_source_id(setup: tuple[Path, Path]) -> None:
@@ -74,7 +79,7 @@ def test_a_second_crawl_on_a_locked_archive_is_refused(setup: tuple[Path, Path])
     with Archive(db):
         done = _main("crawl", "--sources", str(sources), "--db", str(db))
     assert done.returncode == 2
-    assert f"Error: {db} is in use by another crawl (pid" in done.stderr
+    assert f"Error: {db} is in use by zhengwen crawl (pid" in done.stderr
 
 
 def test_a_missing_sources_file_is_named(tmp_path: Path) -> None:
@@ -111,7 +116,7 @@ def test_export_formats(setup: tuple[Path, Path], tmp_path: Path) -> None:
 
 def test_export_refuses_bad_input(setup: tuple[Path, Path], tmp_path: Path) -> None:
     sources, db = setup
-    _crawl(sources, db, "--source", "demo-jyt")
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
     result = CliRunner().invoke(cli, ["export", "--db", str(db), "--since", "last week"])
     assert result.exit_code == 2 and "'last week' is not a date" in result.output
     missing = _main("export", "--db", str(tmp_path / "none.sqlite"))
@@ -184,5 +189,45 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
 def test_progress_display_runs_off_a_terminal(setup: tuple[Path, Path]) -> None:
     sources, db = setup
     out = _invoke("crawl", "--sources", str(sources), "--db", str(db), "--progress",
-                  "--source", "demo-jyt")
+                  "--source", "demo-jyt", code=1)
     assert "crawl summary" in out and "demo-jyt" in out
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} WARNING scraper\.crawl: "
+                      r"http://\S+/t20241019_100199\.html: HTTP 404$")
+
+
+def test_logs_are_one_timestamped_line_each_and_can_go_to_a_file(setup: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    sources, db = setup
+    log = tmp_path / "logs" / "crawl.log"
+    base = ["crawl", "--sources", str(sources), "--db", str(db), "--source", "demo-jyt"]
+    result = CliRunner().invoke(cli, [*base, "--log-file", str(log)])
+    assert result.exit_code == 1  # the deliberate 404
+    assert any(LOG_LINE.match(line) for line in result.stderr.splitlines()), result.stderr
+    assert any(LOG_LINE.match(line) for line in log.read_text(encoding="utf-8").splitlines())
+    assert "crawl summary" in result.stdout and "partial" in result.stdout
+    quiet = CliRunner().invoke(cli, [*base, "--force", "-q"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""  # 404: gone
+
+
+def test_runs_say_what_each_run_did(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    _crawl(sources, db, "--source", "demo-jyt", code=0)
+    out = _invoke("runs", "--db", str(db)).splitlines()
+    assert re.match(r"#2 crawl \S+ -> \S+: finished, exit 0$", out[0])
+    assert re.match(r"    demo-jyt: not due \(next 20", out[1])
+    assert re.match(r"#1 crawl \S+ -> \S+: finished, exit 1$", out[2])
+    assert out[3] == "    demo-jyt: partial (1 URLs failed); 10 new, 0 changed, 1 failed"
+
+
+def test_export_names_an_unknown_source_and_reclean_a_missing_sources_file(
+        setup: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    unknown = CliRunner().invoke(cli, ["export", "--db", str(db), "--source", "nosuch"])
+    assert unknown.exit_code == 2 and "no source 'nosuch'" in unknown.output
+    assert "it holds demo-jyt" in unknown.output
+    missing = _main("reclean", "--db", str(db), "--sources", str(tmp_path / "gone.toml"))
+    assert missing.returncode == 2 and "gone.toml: cannot read" in missing.stderr

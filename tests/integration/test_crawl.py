@@ -184,8 +184,11 @@ def test_an_unreachable_source_does_not_stop_the_others(crawler: SiteCrawler) ->
     crawler.extra_sources = ('\n[[source]]\nid = "gone"\nname = "gone"\n'
                              f'start_urls = ["http://127.0.0.1:{dead}/index.html"]\n')
     stats = crawler.run(delay_s=0.02, max_attempts=2, backoff_s=0.0)
-    assert stats.get("fetch/skipped/robots", "gone") == 1  # robots.txt unreachable: nothing allowed
+    # robots.txt unreachable: an error of the host, not a robots skip
+    assert stats.get("fetch/error/RobotsUnavailableError", "gone") == 1
+    assert stats.get("fetch/skipped/robots", "gone") == 0
+    assert stats.verdict("gone") == ("failed", "robots.txt unreachable")
     assert stats.get("store/article/new") == JYT_ARTICLES + NEWS_ARTICLES
     status, _, _, error = _urls(crawler.db)["index.html"]
-    assert status == "skipped" and "robots.txt unreachable" in error
+    assert status == "failed" and error.startswith("RobotsUnavailableError: robots.txt unreachable")
 

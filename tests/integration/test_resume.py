@@ -4,6 +4,7 @@ twice that was stored, no duplicate article."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -55,7 +56,7 @@ def test_sigkill_then_resume(crawler: SiteCrawler, site: DemoSite) -> None:
 
     second = _crawl_process(sources, crawler.db)  # the lock died with the first process
     out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err.decode()
+    assert second.returncode == 3, err.decode()  # 3: the demo site's challenge host
 
     rows = _stored(crawler.db)
     urls = [url for url, _ in rows]
@@ -66,5 +67,49 @@ def test_sigkill_then_resume(crawler: SiteCrawler, site: DemoSite) -> None:
                  if any(u.endswith(r.path) for u in before)]
     assert refetched == [], f"stored pages fetched again: {refetched}"
     conn = sqlite3.connect(crawler.db)
-    assert conn.execute("SELECT count(*) FROM responses").fetchone()[0] == len(urls)
+    assert conn.execute("SELECT count(*) FROM responses WHERE kind = 'article'"
+                        ).fetchone()[0] == len(urls)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_repeated_sigkill_at_random_moments(crawler: SiteCrawler) -> None:
+    """Five kills, each at a random moment (seeded, so a failure can be replayed) after the
+    run stored something, then a run to the end: every article once, every response
+    once, a sound file."""
+    sources = crawler.sources_file()
+    text = sources.read_text(encoding="utf-8").replace("revisit_after_s = 0", "revisit_after_s = 86400")
+    # Slower than the cleaning workers start, so pages are stored one by one, not in a burst.
+    sources.write_text(text.replace("delay_s = 0.2", "delay_s = 0.5"), encoding="utf-8")
+    total = JYT_ARTICLES + NEWS_ARTICLES
+    rng = random.Random(20241012)
+    kills = []
+    for _ in range(5):
+        before = len(_stored(crawler.db))
+        proc = _crawl_process(sources, crawler.db)
+        deadline = time.monotonic() + 60
+        while (len(_stored(crawler.db)) == before and proc.poll() is None
+               and time.monotonic() < deadline):
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.2))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            kills.append(len(_stored(crawler.db)))
+        proc.communicate()
+    assert len(kills) >= 3 and all(n < total for n in kills), f"kills came too late: {kills}"
+
+    final = _crawl_process(sources, crawler.db)
+    _, err = final.communicate(timeout=120)
+    assert final.returncode == 3, err.decode()  # 3: the demo site's challenge host
+
+    urls = [url for url, _ in _stored(crawler.db)]
+    assert len(urls) == len(set(urls)), "an article was stored twice"
+    assert len(urls) == total, "an article was lost"
+    conn = sqlite3.connect(crawler.db)
+    try:
+        assert conn.execute("SELECT count(*) FROM responses WHERE kind = 'article'"
+                            ).fetchone()[0] == len(urls)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM urls WHERE kind = 'article' AND status = 'new'"
+                            ).fetchone()[0] == 0
+    finally:
+        conn.close()

@@ -41,3 +41,31 @@ def test_missing_robots_allows_everything() -> None:
 def test_unreachable_robots_forbids_and_says_why() -> None:
     allowed, _, problems = _check(httpx.Response(503), "http://a.cn/x.html")
     assert not allowed and problems == {"a.cn": "robots.txt answered HTTP 503"}
+
+
+def test_sitemap_lines_and_the_response_kept() -> None:
+    text = "User-agent: *\nDisallow:\nSitemap: http://a.cn/sitemap.xml.gz\n"
+    kept = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=text)
+
+    async def run() -> list[str]:
+        async with Fetcher(SETTINGS, transport=httpx.MockTransport(handler)) as fetcher:
+            return await Robots(fetcher, keep=kept.append).sitemaps("http://a.cn/x.html", 0.0)
+
+    assert asyncio.run(run()) == ["http://a.cn/sitemap.xml.gz"]
+    assert [r.final_url for r in kept] == ["http://a.cn/robots.txt"]
+
+
+def test_robots_redirected_to_another_host_is_unreachable() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": "http://other.cn/robots.txt"})
+
+    async def run() -> tuple[bool, dict[str, str]]:
+        async with Fetcher(SETTINGS, transport=httpx.MockTransport(handler)) as fetcher:
+            robots = Robots(fetcher)
+            return await robots.allowed("http://a.cn/x.html", 0.0), robots.problems
+
+    allowed, problems = asyncio.run(run())
+    assert not allowed and "redirects to another host" in problems["a.cn"]

@@ -39,5 +39,5 @@ def test_bad_settings_are_named_with_their_line(tmp_path: Path) -> None:
         load_config(path)
     message = str(info.value)
     assert f"{path}:2: [settings]: unknown setting 'delay'" in message
-    assert f"{path}:3: [settings]: obey_robots must be a bool" in message
+    assert f"{path}:3: [settings]: obey_robots must be true or false" in message
     assert f"{path}:4: [settings]: concurrency must be >= 0" in message

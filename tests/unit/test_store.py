@@ -1,3 +1,4 @@
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,8 @@ def test_versions_grow_only_with_changed_text(tmp_path: Path) -> None:
 
 def test_one_writer_at_a_time(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite"
-    with Archive(db):
-        with pytest.raises(ArchiveLockedError, match=r"in use by another crawl \(pid \d+\)"):
+    with Archive(db, command="reclean"):
+        with pytest.raises(ArchiveLockedError, match=r"in use by zhengwen reclean \(pid \d+\)"):
             Archive(db)
         with Archive(db, lock=False) as reader:  # readers need no lock
             assert reader.count_articles() == 0
@@ -57,3 +58,37 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     with Archive(db) as archive:
         names = [r[0] for r in archive.conn.execute("SELECT name FROM migrations ORDER BY name")]
     assert names == [name for name, _ in MIGRATIONS]
+
+
+def test_a_read_only_open_reads_and_never_writes(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite"
+    with Archive(db) as archive:
+        _store(archive, Article(title="标题", text="正文一", language="zh", script="Hans"))
+    with Archive(db, readonly=True) as archive:
+        [stored] = archive.articles()
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            archive.conn.execute("DELETE FROM articles")
+    assert (stored.article.language, stored.article.script) == ("zh", "Hans")
+    with pytest.raises(ArchiveError, match="none.sqlite: no archive here"):
+        Archive(tmp_path / "none.sqlite", readonly=True)
+
+
+def test_old_language_tags_are_migrated_and_views_give_iso_times(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+    for name, sql in MIGRATIONS[:2]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO migrations VALUES (?, 0)", (name,))
+    conn.execute("INSERT INTO bodies VALUES ('h', 1, x'00')")
+    conn.execute("INSERT INTO responses VALUES (1, 'u', 'u', 's', 0, 200, '{}', 'h')")
+    conn.execute("INSERT INTO articles (url, version, source_id, fetched_at, text_hash, text, "
+                 "language, response_id, cleaned_at) VALUES ('u', 1, 's', 1.7e9, 'x', '正文', "
+                 "'zh-Hant', 1, 1.7e9)")
+    conn.commit()
+    conn.close()
+    with Archive(db) as archive:
+        [stored] = archive.articles()
+        (fetched,) = archive.conn.execute("SELECT fetched_at FROM articles_iso").fetchone()
+    assert (stored.article.language, stored.article.script) == ("zh", "Hant")
+    assert fetched == "2023-11-14T22:13:20.000Z"
