@@ -45,10 +45,9 @@ class Article:
     script: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
-    # Not compared: the archive does not keep these two yet, so a stored article and
-    # its re-cleaning stay equal (reclean rewrites only what the rules change).
+    # Provenance, not content: a change of route alone is no new version on reclean.
     body_source: str | None = field(default=None, compare=False)
-    attachments: list[tuple[str, str]] = field(default_factory=list, compare=False)
+    attachments: list[tuple[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""

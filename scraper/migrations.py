@@ -130,6 +130,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at, status,
             headers, body_sha256 FROM responses;
     """),
+    # How the body was found, and the attachment links (附件) as JSON [[name, url], ...].
+    ("0006-body-source-attachments", """
+        ALTER TABLE articles ADD COLUMN body_source TEXT;
+        ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+    """),
 )
 
 
