@@ -30,7 +30,7 @@ from .pipeline.command import pipeline_command
 from .reclean import reclean
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
-from .sources import Source, load_config
+from .sources import Source, in_shard, load_config
 from .stats import Stats
 from .store import DEFAULT_DB, Archive
 from .trial import clean_urls, print_trial, try_source, write_articles
@@ -41,13 +41,25 @@ _err = err_console
 log = logging.getLogger("scraper.cli")
 
 
-def _pick(sources: list[Source], ids: tuple[str, ...]) -> list[Source]:
+def _pick(sources: list[Source], ids: tuple[str, ...],
+          shard: tuple[int, int] | None = None) -> list[Source]:
     known = {s.id: s for s in sources}
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise click.BadParameter(f"unknown source {', '.join(unknown)}; the file has "
                                  f"{', '.join(known)}", param_hint="--source")
-    return [known[i] for i in ids] if ids else sources
+    picked = [known[i] for i in ids] if ids else sources
+    return [s for s in picked if in_shard(s.id, *shard)] if shard else picked
+
+
+def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None
+           ) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N (e.g. 2/4)")
+    return int(k), int(n)
 
 
 def _rules(paths: tuple[str, ...]) -> RuleSet:
@@ -60,6 +72,9 @@ db_option = click.option("--db", default=DEFAULT_DB, show_default=True,
                          type=click.Path(dir_okay=False), help="Archive database (SQLite).")
 source_option = click.option("--source", "source_ids", multiple=True, metavar="ID",
                              help="Only this source (repeatable).")
+shard_option = click.option(
+    "--shard", callback=_shard, metavar="K/N",
+    help="Only the sources of shard K of N, by a stable hash of their id (one archive per shard).")
 rules_option = click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
                             help="Extra rules file, before the built-in rules (repeatable).")
 
@@ -167,12 +182,13 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
 @source_option
 @db_option
 @rules_option
+@shard_option
 @click.option("--force", is_flag=True, help="Crawl the sources even if their schedule says not yet.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Live table (default: on a terminal).")
 @logging_options
 def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
-                  rule_files: tuple[str, ...], force: bool, as_json: bool,
+                  rule_files: tuple[str, ...], shard: tuple[int, int] | None, force: bool, as_json: bool,
                   progress: bool | None, quiet: bool) -> None:
     """One pass over the sources that are due (for cron or a systemd timer).
 
@@ -181,7 +197,7 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
     anti-bot challenge); 2 a usage or configuration error.
     """
     settings, all_sources = load_config(sources_file)
-    sources = _pick(all_sources, source_ids)
+    sources = _pick(all_sources, source_ids, shard)
     show = _err.is_terminal if progress is None else progress
 
     async def run() -> tuple[Stats, bool]:
@@ -203,17 +219,19 @@ def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
 @source_option
 @db_option
 @rules_option
+@shard_option
 @click.option("--json", "as_json", is_flag=True, help="Print each pass's stats as JSON.")
 @logging_options
 def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
-                     rule_files: tuple[str, ...], as_json: bool, quiet: bool) -> None:
+                     rule_files: tuple[str, ...], shard: tuple[int, int] | None, as_json: bool,
+                     quiet: bool) -> None:
     """Run until stopped, starting each source by its cron expression.
 
     SIGINT or SIGTERM abandons the requests in flight and exits cleanly; a second
     signal exits at once.
     """
     settings, all_sources = load_config(sources_file)
-    sources = _pick(all_sources, source_ids)
+    sources = _pick(all_sources, source_ids, shard)
     rules = _rules(rule_files)
 
     async def run() -> int:

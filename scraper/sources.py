@@ -8,6 +8,7 @@ pass rather than one error at a time.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import typing
@@ -26,7 +27,7 @@ from cleaners.rules import selector_error
 from .errors import SourcesError
 from .settings import Settings
 
-__all__ = ["Source", "load_config", "load_sources", "source_rules"]
+__all__ = ["Source", "in_shard", "load_config", "load_sources", "source_rules"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 Problems = list[tuple[int | None, str]]
@@ -244,3 +245,13 @@ def load_config(path: str | Path) -> tuple[Settings, list[Source]]:
 def load_sources(path: str | Path) -> list[Source]:
     """The sources of a sources file (see :func:`load_config`)."""
     return load_config(path)[1]
+
+
+def in_shard(source_id: str, shard: int, shards: int) -> bool:
+    """Whether ``source_id`` belongs to shard ``shard`` of ``shards`` (1-based).
+
+    The hash is of the id alone, so a source stays on its shard however the sources
+    file is reordered or grows: each machine crawls its own part into its own archive.
+    """
+    digest = hashlib.sha256(source_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % shards == shard - 1

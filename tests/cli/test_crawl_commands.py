@@ -31,9 +31,9 @@ def setup(site, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped
     return sources, tmp_path / "a.sqlite"
 
 
-def _invoke(*args: str, code: int = 0) -> str:
+def _invoke(*args: str, code: int | None = 0) -> str:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
+    assert code is None or result.exit_code == code, result.output
     return result.stdout
 
 
@@ -67,6 +67,26 @@ def test_unknown_source_id(setup: tuple[Path, Path]) -> None:
     result = CliRunner().invoke(cli, ["crawl", "--sources", str(sources), "--db", str(db),
                                       "--source", "nope"])
     assert result.exit_code == 2 and "unknown source nope" in result.output
+
+
+def test_shards_split_the_sources_between_archives(setup: tuple[Path, Path],
+                                                   tmp_path: Path) -> None:
+    from scraper.sources import in_shard, load_sources
+
+    sources, _ = setup
+    ids = [s.id for s in load_sources(sources)]
+    owners = {i: [k for k in (1, 2) if in_shard(i, k, 2)] for i in ids}
+    assert all(len(k) == 1 for k in owners.values()), owners  # each source on one shard
+    crawled: list[str] = []
+    for k in (1, 2):
+        stats = json.loads(_invoke("crawl", "--sources", str(sources), "--db",
+                                   str(tmp_path / f"shard{k}.sqlite"), "--no-progress", "--json",
+                                   "--shard", f"{k}/2", code=None))
+        crawled += stats["sources"]
+        assert sorted(stats["sources"]) == sorted(i for i, o in owners.items() if o == [k])
+    assert sorted(crawled) == sorted(ids)
+    bad = CliRunner().invoke(cli, ["crawl", "--sources", str(sources), "--shard", "3/2"])
+    assert bad.exit_code == 2 and "K/N" in bad.output
 
 
 def _main(*args: str) -> subprocess.CompletedProcess:
