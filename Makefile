@@ -21,6 +21,7 @@ test: install
 
 eval: install
 	$(PY) -m bench.eval
+	$(PY) -m bench.template_eval
 
 lint: install
 	$(VENV)/bin/ruff check cleaners scraper bench tests

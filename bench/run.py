@@ -23,6 +23,7 @@ from bench.offline import loopback_only
 from bench.pages import load_pages
 from bench.peers import load_tools
 from bench.profiling import CLEAN_STAGES, profile_stages
+from bench.template_eval import cost_section
 from bench.throughput import clean_directory, dump_throughput, scale_directory
 from cleaners import clean_html
 
@@ -180,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("clean_profile", lambda: clean_profile_section(pages)),
                 ("throughput", lambda: throughput_section(pages, corpus)),
                 ("scale", lambda: scale_section(corpus, 1000 if args.quick else 10_000))]
+    if corpus is not None:
+        sections.append(("templates", lambda: cost_section(corpus)))
     if not args.skip_crawl:
         sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
         sections.append(("crawl", lambda: crawl_section(*sizes)))

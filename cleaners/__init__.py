@@ -14,6 +14,7 @@ from .article import Article, Removal
 from .decode import decode_bytes
 from .errors import CleanerError, DecodeError, InputError, RulesError
 from .rules import Rule, RuleSet, default_rules, load_rules
+from .templates import SiteTemplate
 
 __all__ = [
     "Article",
@@ -24,6 +25,7 @@ __all__ = [
     "Rule",
     "RuleSet",
     "RulesError",
+    "SiteTemplate",
     "clean_html",
     "clean_text",
     "decode_bytes",

@@ -18,6 +18,7 @@ from .lines import clean_lines
 from .metadata import fields_from_lines, meta_fields, split_title, window
 from .prune import node_text, prune_tree
 from .rules import RuleSet, resolve_rules
+from .templates import SiteTemplate
 from .textdump import clean_dump
 
 __all__ = ["clean_html", "clean_text"]
@@ -47,13 +48,15 @@ def _merge(*sources: Mapping[str, object]) -> dict[str, Any]:
 
 
 def clean_html(html: bytes | str, url: str | None = None, *,
-               headers: Mapping[str, str] | None = None, rules: Rules = None) -> Article:
+               headers: Mapping[str, str] | None = None, rules: Rules = None,
+               template: SiteTemplate | None = None) -> Article:
     """Clean one HTML page into an :class:`Article`.
 
     ``html`` may be bytes (decoded with ``headers``' charset, the page's declaration
     and detection) or text. ``rules`` is a RuleSet, a rules file or several; the
-    default rules apply when it is ``None``. A page without article text gives an
-    Article with empty ``text``, not an error.
+    default rules apply when it is ``None``. ``template`` (a :class:`SiteTemplate`
+    learned from the site's pages) removes the site's recurring blocks. A page
+    without article text gives an Article with empty ``text``, not an error.
     """
     ruleset = resolve_rules(rules)
     encoding = None
@@ -70,6 +73,8 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     declared_lang = html_node.attributes.get("lang") if html_node is not None else None
 
     removed = prune_tree(tree, ruleset)
+    if template is not None:
+        removed += template.prune(tree, ruleset)
     body = find_body(tree, ruleset, url)
     page = ([(line.text, line.inside) for line in block_lines(tree.body, body.node)]
             if tree.body is not None and body.node is not None else [])
@@ -94,8 +99,12 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     )
 
 
-def clean_text(text: str, url: str | None = None, *, rules: Rules = None) -> Article:
-    """Clean a text dump of a page (one block per line, boilerplate around the article)."""
+def clean_text(text: str, url: str | None = None, *, rules: Rules = None,
+               template: SiteTemplate | None = None) -> Article:
+    """Clean a text dump of a page (one block per line, boilerplate around the article).
+
+    ``template`` (a :class:`SiteTemplate` learned from the site's dumps or pages)
+    removes the site's recurring lines."""
     if not isinstance(text, str):
         raise TypeError(f"clean_text() takes str, not {type(text).__name__}")
-    return clean_dump(text, url, resolve_rules(rules))
+    return clean_dump(text, url, resolve_rules(rules), template)

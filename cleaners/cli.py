@@ -10,17 +10,21 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 import click
+from rich.console import Console
 from rich.progress import Progress
+from selectolax.lexbor import LexborHTMLParser
 
 from .api import clean_html, clean_text
 from .article import Article
 from .errors import CleanerError, InputError
 from .formats import to_markdown, to_text
 from .rules import RuleSet, load_rules
+from .templates import SiteTemplate
 
-__all__ = ["clean_command"]
+__all__ = ["clean_command", "learn_templates"]
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 TEXT_SUFFIXES = {".txt"}
@@ -51,31 +55,80 @@ def _kind(path: Path | None, forced: str | None, data: bytes) -> str:
     return "html" if b"<" in data[:2048] and b">" in data[:2048] else "text"
 
 
-def clean_one(path: Path | None, *, url: str | None, rules: RuleSet,
-              forced: str | None) -> Article:
-    """Read and clean one input; raises CleanerError subclasses naming it."""
+def _read(path: Path | None) -> bytes:
     name = str(path) if path is not None else "<stdin>"
     try:
-        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
+        return sys.stdin.buffer.read() if path is None else path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _page_host(data: bytes) -> str | None:
+    """The host of the URL a saved page names for itself (canonical link, og:url)."""
+    tree = LexborHTMLParser(data.decode("utf-8", errors="replace"))
+    for selector, attribute in (('link[rel="canonical"]', "href"),
+                                ('meta[property="og:url"]', "content")):
+        node = tree.css_first(selector)
+        host = urlsplit(node.attributes.get(attribute) or "").hostname if node else None
+        if host:
+            return host
+    return None
+
+
+def site_of(path: Path, data: bytes, kind: str, site: str) -> str:
+    """The group an input's template is learned in: ``site`` itself; or, for
+    ``folder``, the input's folder; for ``host``, the host of the URL an HTML page
+    names for itself, else its folder."""
+    if site == "host" and kind == "html":
+        return _page_host(data) or str(path.parent)
+    return str(path.parent) if site in ("folder", "host") else site
+
+
+def learn_templates(inputs: list[Path | None], site: str) -> dict[str, SiteTemplate]:
+    """Each input's template (by path), one per group of inputs; an unreadable input
+    is left to the clean pass, which reports it."""
+    groups: dict[str, SiteTemplate] = {}
+    templates: dict[str, SiteTemplate] = {}
+    for path in inputs:
+        if path is None:
+            continue
+        try:
+            data = _read(path)
+            kind = _kind(path, None, data)
+            key = site_of(path, data, kind, site)
+            template = groups.setdefault(key, SiteTemplate(Path(key).name or key))
+            template.add(data if kind == "html" else data.decode("utf-8-sig"))
+        except (CleanerError, UnicodeDecodeError):
+            continue
+        templates[str(path)] = template
+    return templates
+
+
+def clean_one(path: Path | None, *, url: str | None, rules: RuleSet,
+              forced: str | None, template: SiteTemplate | None = None) -> Article:
+    """Read and clean one input; raises CleanerError subclasses naming it."""
+    name = str(path) if path is not None else "<stdin>"
+    data = _read(path)
     kind = _kind(path, forced, data)
     if kind == "html":
-        return clean_html(data, url, rules=rules)
+        return clean_html(data, url, rules=rules, template=template)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         from .decode import decode_bytes
         text, _ = decode_bytes(data, source=name)
-    return clean_text(text, url, rules=rules)
+    return clean_text(text, url, rules=rules, template=template)
 
 
-def _clean_task(path: Path | None, *, url: str | None, rules: RuleSet,
-                forced: str | None) -> tuple[str, Article | None, str | None]:
+def _clean_task(path: Path | None, *, url: str | None, rules: RuleSet, forced: str | None,
+                templates: dict[str, SiteTemplate] | None = None,
+                ) -> tuple[str, Article | None, str | None]:
     """One input -> (name, article, error message); runs in worker processes too."""
     name = str(path) if path is not None else "-"
+    template = (templates or {}).get(str(path))
     try:
-        return name, clean_one(path, url=url, rules=rules, forced=forced), None
+        return name, clean_one(path, url=url, rules=rules, forced=forced,
+                               template=template), None
     except CleanerError as exc:
         return name, None, str(exc) if name in str(exc) else f"{name}: {exc}"
 
@@ -131,8 +184,12 @@ class _Writer:
               help="Treat every input as HTML or as a text dump, whatever its suffix.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes; 0 uses every core.")
+@click.option("--site", help="Learn each site's recurring boilerplate from the inputs and "
+              "remove it: NAME treats every input as one site, 'folder' each folder, "
+              "'host' the pages naming one host (canonical link, og:url).")
 def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str, ...],
-                  fmt: str, output: str, forced: str | None, jobs: int) -> None:
+                  fmt: str, output: str, forced: str | None, jobs: int,
+                  site: str | None) -> None:
     """Clean saved HTML pages (.html/.htm/.shtml) and text dumps (.txt).
 
     PATHS are files or directories (searched recursively); '-' reads stdin. A file
@@ -141,10 +198,12 @@ def clean_command(paths: tuple[str, ...], url: str | None, rule_files: tuple[str
     """
     rules = load_rules(*rule_files)  # a broken rules file stops the run before any input
     inputs = list(iter_inputs(paths))
-    task = partial(_clean_task, url=url, rules=rules, forced=forced)
+    templates = learn_templates(inputs, site) if site else None
+    task = partial(_clean_task, url=url, rules=rules, forced=forced, templates=templates)
     failures = 0
     with (click.open_file(output, "w", encoding="utf-8") as out,
-          Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS) as progress):
+          Progress(transient=True, disable=len(inputs) < _PROGRESS_MIN_INPUTS,
+                   console=Console(stderr=True)) as progress):
         writer = _Writer(out, fmt)
         bar = progress.add_task("cleaning", total=len(inputs))
         for name, article, error in _results(inputs, jobs or os.cpu_count() or 1, task):

@@ -22,6 +22,7 @@ from .api import clean_html, clean_text
 from .article import Article
 from .errors import CleanerError, CleanTimeoutError, WorkerCrashError
 from .rules import RuleSet, default_rules
+from .templates import SiteTemplate
 
 __all__ = ["DEFAULT_TIME_LIMIT_S", "Document", "IsolatedCleaner"]
 
@@ -39,6 +40,7 @@ class Document:
     url: str | None = None
     headers: Mapping[str, str] | None = None
     name: str = ""
+    template: SiteTemplate | None = None  # the site's boilerplate, see templates.py
 
     @property
     def label(self) -> str:
@@ -55,8 +57,9 @@ def _clean(document: Document, rules: RuleSet) -> Article:
     if document.kind == "text":
         text = document.data if isinstance(document.data, str) else document.data.decode(
             "utf-8", errors="replace")
-        return clean_text(text, document.url, rules=rules)
-    return clean_html(document.data, document.url, headers=document.headers, rules=rules)
+        return clean_text(text, document.url, rules=rules, template=document.template)
+    return clean_html(document.data, document.url, headers=document.headers, rules=rules,
+                      template=document.template)
 
 
 class IsolatedCleaner:

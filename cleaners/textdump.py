@@ -1,10 +1,9 @@
 """clean_text: find the article inside a text dump of a page.
 
 A dump has one block per line: header lines (greeting, breadcrumb, title, meta
-lines), the body, then trailers (editor, links, lists). The body is the run of lines
-with the most paragraph text, found as a maximum-sum segment: paragraph lines add
-their length, short lines cost a little (so section headings inside the body stay),
-rule-matched lines cost more and list headings cannot be crossed.
+lines), the body, then trailers (editor, links, lists). :mod:`.segment` chooses the
+body lines by evidence (the title and meta lines above it, sentence punctuation,
+list headings, dated teaser lines); this module turns them into an Article.
 """
 
 from __future__ import annotations
@@ -16,16 +15,12 @@ from .dates import find_dates
 from .lang import language_fields
 from .lines import clean_lines, fields_in
 from .rules import Rule, RuleSet
+from .segment import is_sentence, select_body
+from .templates import SiteTemplate
 
-__all__ = ["clean_dump", "find_body"]
+__all__ = ["clean_dump"]
 
-_PARAGRAPH_CHARS = 40
-_SENTENCE_CHARS = 15
-_SENTENCE_END = re.compile(r"[。！？!?；;]|[。！？][”」』]")
 _TITLE_END = re.compile(r"[。！？；;，,：:]$")
-_SHORT_COST = 20
-_RULE_COST = 50
-_BARRIER = -10**9
 _TITLE_MIN, _TITLE_MAX = 4, 80
 _SNIPPET_CHARS = 200
 
@@ -36,28 +31,6 @@ def _matching_rule(line: str, rules: RuleSet) -> Rule | None:
             if rule.patterns and len(line) <= rule.max_chars and rule.search(line):
                 return rule
     return None
-
-
-def _line_score(line: str, rule: Rule | None) -> int:
-    if rule is not None:
-        return _BARRIER if rule.kind == "drop-list" else -_RULE_COST
-    if len(line) >= _PARAGRAPH_CHARS or (len(line) >= _SENTENCE_CHARS
-                                         and _SENTENCE_END.search(line)):
-        return len(line)
-    return -_SHORT_COST
-
-
-def find_body(scores: list[int]) -> tuple[int, int]:
-    """The ``[start, end)`` segment with the largest sum (Kadane); empty if all < 0."""
-    best, best_span = 0, (0, 0)
-    total, start = 0, 0
-    for i, score in enumerate(scores):
-        if total <= 0:
-            total, start = 0, i
-        total += score
-        if total > best:
-            best, best_span = total, (start, i + 1)
-    return best_span
 
 
 def _title(header: list[str], matched: list[Rule | None]) -> str | None:
@@ -71,15 +44,35 @@ def _title(header: list[str], matched: list[Rule | None]) -> str | None:
     return header[candidates[-1]] if candidates else None
 
 
-def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
+def _template_marks(lines: list[str], matched: list[Rule | None],
+                    template: SiteTemplate | None, rule: Rule | None) -> list[bool]:
+    """Mark the site's recurring lines: boilerplate takes the template's ``rule`` in
+    ``matched``; recurring prose is flagged (kept, but no evidence of the body)."""
+    if template is None:
+        return [False] * len(lines)
+    recurring = []
+    for i, line in enumerate(lines):
+        recurs = matched[i] is None and template.recurs_line(line)
+        if recurs and not is_sentence(line):
+            matched[i] = rule
+        recurring.append(recurs and is_sentence(line))
+    return recurring
+
+
+def clean_dump(text: str, url: str | None, rules: RuleSet,
+               template: SiteTemplate | None = None) -> Article:
     """Clean a text dump; see the module docstring."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     matched = [_matching_rule(line, rules) for line in lines]
-    start, end = find_body([_line_score(line, rule) for line, rule in zip(lines, matched,
-                                                                           strict=True)])
+    site_rule = template.rule if template is not None else None
+    recurring = _template_marks(lines, matched, template, site_rule)
+    start, end, title_at = select_body(lines, matched, recurring)
+    dropped = [Removal(rule.name, line[:_SNIPPET_CHARS])
+               for line, rule in zip(lines[start:end], matched[start:end], strict=True)
+               if rule is not None and rule is site_rule]
     header, trailer = lines[:start], lines[end:]
-    title = _title(header, matched[:start])
+    title = lines[title_at] if title_at is not None else _title(header, matched[:start])
 
     fields = fields_in(reversed(header), rules)
     if "published" not in fields:  # a date split over header lines
@@ -89,7 +82,8 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
         if dates:
             fields["published"] = dates[-1][1]
 
-    body = [line for line in lines[start:end] if line != title]
+    body = [line for line, rule in zip(lines[start:end], matched[start:end], strict=True)
+            if line != title and (rule is None or rule is not site_rule)]
     cleaned = clean_lines(body, rules)
     trailing = clean_lines(trailer, rules, trailer=True)
     for key, value in {**trailing.fields, **cleaned.fields}.items():
@@ -97,7 +91,7 @@ def clean_dump(text: str, url: str | None, rules: RuleSet) -> Article:
 
     removed = [Removal(rule.name if rule else "body.before", line[:_SNIPPET_CHARS])
                for line, rule in zip(header, matched[:start], strict=True) if line != title]
-    removed += cleaned.removed + trailing.removed
+    removed += dropped + cleaned.removed + trailing.removed
     removed += [Removal("body.after", line[:_SNIPPET_CHARS]) for line in trailing.lines]
     body_text = "\n".join(cleaned.lines)
     return Article(

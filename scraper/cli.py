@@ -345,6 +345,30 @@ def runs_command(db: str, limit: int, as_json: bool) -> None:
             click.echo(f"    {line}")
 
 
+@cli.command("templates")
+@click.argument("host", required=False)
+@db_option
+@click.option("--limit", default=40, show_default=True, help="Recurring lines shown.")
+def templates_command(host: str | None, db: str, limit: int) -> None:
+    """Show the boilerplate a crawl learned for HOST (without HOST: the hosts)."""
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, readonly=True) as archive:
+        if host is None:
+            for name, pages in archive.template_hosts():
+                click.echo(f"{name}\t{pages} pages")
+            return
+        template = archive.template(host)
+    if template is None:
+        raise ScraperError(f"{host}: no template learned (hosts: zhengwen templates --db {db})")
+    rows = template.learned()
+    click.echo(f"{host}: {template.pages} pages, {len(rows)} recurring lines, "
+               f"{sum(1 for n in template.blocks.values() if n > 1)} recurring blocks; "
+               f"removals are named {template.rule.name}")
+    for count, text in rows[:limit]:
+        click.echo(f"{count:5}  {text}")
+
+
 @cli.command("demo-site")
 @click.option("--port", default=8600, show_default=True,
               help="First port; the site's hosts take PORT, PORT+1, …")

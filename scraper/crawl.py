@@ -42,6 +42,7 @@ from .sitemaps import parse_sitemap
 from .sources import Source, source_rules
 from .stats import Stats
 from .store import Archive
+from .templates import HostTemplates
 from .urls import host_key
 
 __all__ = ["crawl", "page_problem"]
@@ -75,6 +76,7 @@ class _SourcePass:
         self.rules = source_rules(source, rules)
         self.cleaner = cleaner
         self.scope = Scope.of(source)
+        self.templates = HostTemplates(archive)
         self.is_article = article_matcher(source)
         self.delay_s = settings.delay_s if source.delay_s is None else source.delay_s
         self.sitemaps_seen: set[str] = set()  # an index listing itself is read once
@@ -110,6 +112,7 @@ class _SourcePass:
         if self.settings.robots_sitemaps and self.settings.obey_robots and not self.stopped:
             await self.read_robots_sitemaps()
         await self.fetch_articles()
+        self.templates.save()
         if not self.stopped:
             with self.archive.transaction():
                 self.archive.source_finished(sid)
@@ -289,7 +292,9 @@ class _SourcePass:
     async def clean(self, url: str, result: FetchResult) -> Article | None:
         """The cleaned page, from a worker under the time limit; a failure is recorded."""
         assert self.cleaner is not None
-        document = Document(result.body, "html", result.final_url, result.headers, name=url)
+        template = self.templates.learn(result.final_url, result.body).compact()
+        document = Document(result.body, "html", result.final_url, result.headers, name=url,
+                            template=template)
         try:
             article = await self.until_stopped(self.cleaner.clean_async(document,
                                                                         rules=self.rules))

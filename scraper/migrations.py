@@ -130,8 +130,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             strftime('%Y-%m-%dT%H:%M:%fZ', fetched_at, 'unixepoch') AS fetched_at, status,
             headers, body_sha256 FROM responses;
     """),
+    ("0006-templates", """
+        CREATE TABLE templates (
+            host       TEXT PRIMARY KEY,
+            pages      INTEGER NOT NULL,
+            data       TEXT NOT NULL,                 -- SiteTemplate.to_dict() as JSON
+            updated_at REAL NOT NULL
+        );
+    """),
     # How the body was found, and the attachment links (附件) as JSON [[name, url], ...].
-    ("0006-body-source-attachments", """
+    ("0007-body-source-attachments", """
         ALTER TABLE articles ADD COLUMN body_source TEXT;
         ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     """),
@@ -145,15 +153,42 @@ def pending(conn: sqlite3.Connection) -> list[str]:
     return [name for name, _ in MIGRATIONS if name not in done]
 
 
+def _statements(sql: str) -> list[str]:
+    """The script's statements, split where SQLite says one is complete."""
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current)
+            current = ""
+    return statements
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply the migrations not yet applied; return their names."""
+    """Apply the migrations not yet applied; return their names.
+
+    Each runs in an IMMEDIATE transaction that first checks it is still pending, so
+    two processes opening a new archive at once (a crawl and a reader) apply each
+    migration once: the second waits for the first, then finds it done.
+    """
     conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at REAL)")
+    conn.commit()
     done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
     applied = []
     for name, sql in MIGRATIONS:
         if name in done:
             continue
-        conn.executescript(f"BEGIN;\n{sql}\nINSERT INTO migrations VALUES "
-                           f"('{name}', {time.time()});\nCOMMIT;")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                conn.rollback()
+                continue
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, time.time()))
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
         applied.append(name)
     return applied

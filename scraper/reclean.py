@@ -1,14 +1,17 @@
 """Re-run the cleaners over the raw responses in the archive, so better rules
 improve what was crawled before, and responses kept raw (``clean_pages = false``)
-become articles. Only the versions whose output changes are written."""
+become articles. Each host's stored site template applies, so pages crawled before
+the template had seen enough of the site are cleaned with all it knows now. Only
+the versions whose output changes are written."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
-from cleaners import Article, CleanerError, RuleSet, clean_html, default_rules
+from cleaners import Article, CleanerError, RuleSet, SiteTemplate, clean_html, default_rules
 
 from .sources import Source, source_rules
 from .store import Archive, StoredResponse
@@ -20,11 +23,19 @@ _BATCH = 200
 
 
 class _Cleaner:
-    """clean_html with each source's rules, built once per source."""
+    """clean_html with each source's rules, built once per source, and each host's
+    stored site template (as the crawl learned it by its last page)."""
 
-    def __init__(self, sources: Mapping[str, Source], base: RuleSet) -> None:
-        self._sources, self._base = sources, base
+    def __init__(self, sources: Mapping[str, Source], base: RuleSet, archive: Archive) -> None:
+        self._sources, self._base, self._archive = sources, base, archive
         self._rules: dict[str, RuleSet] = {}
+        self._templates: dict[str, SiteTemplate | None] = {}
+
+    def _template(self, url: str) -> SiteTemplate | None:
+        host = urlsplit(url).hostname or ""
+        if host not in self._templates:
+            self._templates[host] = self._archive.template(host)
+        return self._templates[host]
 
     def __call__(self, response: StoredResponse) -> Article | None:
         sid = response.source_id
@@ -33,7 +44,7 @@ class _Cleaner:
             self._rules[sid] = source_rules(source, self._base) if source else self._base
         try:
             return clean_html(response.body, response.final_url, headers=response.headers,
-                              rules=self._rules[sid])
+                              rules=self._rules[sid], template=self._template(response.final_url))
         except CleanerError as exc:
             log.warning("%s", exc)
             return None
@@ -47,7 +58,7 @@ def reclean(archive: Archive, sources: Mapping[str, Source], *, rules: RuleSet |
     responses that became articles) and ``failed``. A source no longer in ``sources``
     is cleaned with ``rules`` alone.
     """
-    clean = _Cleaner(sources, rules or default_rules())
+    clean = _Cleaner(sources, rules or default_rules(), archive)
     counts: Counter[str] = Counter({"checked": 0, "updated": 0, "cleaned": 0, "failed": 0})
     ids = archive.article_ids(source_id=source_id)
     for start in range(0, len(ids), _BATCH):

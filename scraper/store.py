@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from cleaners import Article, Removal
+from cleaners import Article, Removal, SiteTemplate
 
 from .errors import ArchiveError, ArchiveLockedError
 from .frontier import Frontier
@@ -346,6 +346,26 @@ class Archive:
     def source_ids(self) -> list[str]:
         """The sources the archive holds URLs of, sorted."""
         return [r[0] for r in self.conn.execute("SELECT DISTINCT source_id FROM urls ORDER BY 1")]
+
+    # -- site templates --------------------------------------------------------------
+
+    def put_template(self, template: SiteTemplate) -> None:
+        """Keep (replace) the learned template of one host."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO templates (host, pages, data, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (template.site, template.pages,
+                 json.dumps(template.to_dict(), ensure_ascii=False), time.time()))
+
+    def template(self, host: str) -> SiteTemplate | None:
+        """The stored template of ``host``, or ``None`` when none was learned."""
+        row = self.conn.execute("SELECT data FROM templates WHERE host = ?", (host,)).fetchone()
+        return SiteTemplate.from_dict(json.loads(row[0])) if row else None
+
+    def template_hosts(self) -> list[tuple[str, int]]:
+        """Hosts with a stored template and the pages it was learned from."""
+        return list(self.conn.execute("SELECT host, pages FROM templates ORDER BY host"))
 
     def count_articles(self, source_id: str | None = None) -> int:
         clause, args = ("WHERE source_id = ?", (source_id,)) if source_id else ("", ())

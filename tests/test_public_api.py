@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_cleaners_public_names() -> None:
     assert sorted(cleaners.__all__) == sorted([
         "Article", "CleanerError", "DecodeError", "InputError", "Removal", "Rule", "RuleSet",
-        "RulesError", "clean_html", "clean_text", "decode_bytes", "default_rules", "load_rules"])
+        "RulesError", "SiteTemplate", "clean_html", "clean_text", "decode_bytes", "default_rules",
+        "load_rules"])
 
 
 def test_scraper_public_names() -> None:

@@ -70,8 +70,7 @@ def test_jobs_give_the_same_records_in_the_same_order(tmp_path: Path) -> None:
     one = CliRunner().invoke(cli, args, catch_exceptions=False)
     two = CliRunner().invoke(cli, [*args, "--jobs", "2"], catch_exceptions=False)
     assert one.exit_code == two.exit_code == 1
-    inputs = len(list((FIXTURES / "pages").glob("*.html"))) + len(
-        list((FIXTURES / "dumps").glob("*.txt")))
+    inputs = [*(FIXTURES / "pages").glob("*.html"), *(FIXTURES / "dumps").glob("*.txt")]
     records = [line for line in two.stdout.splitlines() if line.strip()]
-    assert one.stdout == two.stdout and len(records) == inputs
+    assert one.stdout == two.stdout and len(records) == len(inputs)
     assert "broken.html" in two.stderr

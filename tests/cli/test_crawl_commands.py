@@ -148,6 +148,7 @@ def test_reclean_updates_only_what_the_rules_change(setup: tuple[Path, Path],
     sources, db = setup
     _crawl(sources, db)
     base = ["reclean", "--sources", str(sources), "--db", str(db)]
+    _invoke(*base)  # applies each host's template as it stands after the whole crawl
     assert _invoke(*base).strip() == "checked 16, updated 0, cleaned 0 kept raw, failed 0"
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rule]]\nname = "site.test-closing"\nkind = "drop"\n'
@@ -200,7 +201,7 @@ def test_demo_site_serves_and_writes_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["crawl", "schedule", "export", "reclean", "demo-site", "demo",
-                                     "clean", "sources"])
+                                     "clean", "sources", "templates"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "Usage:" in _invoke(command, "--help")
     assert f"zhengwen {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
@@ -251,3 +252,23 @@ def test_export_names_an_unknown_source_and_reclean_a_missing_sources_file(
     assert "it holds demo-jyt" in unknown.output
     missing = _main("reclean", "--db", str(db), "--sources", str(tmp_path / "gone.toml"))
     assert missing.returncode == 2 and "gone.toml: cannot read" in missing.stderr
+
+
+def test_crawl_learns_a_template_per_host(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    hosts = _invoke("templates", "--db", str(db)).splitlines()
+    assert len(hosts) == 1 and hosts[0].endswith("10 pages")
+    host = hosts[0].split("\t")[0]
+    shown = _invoke("templates", host, "--db", str(db))
+    assert f"template.{host}" in shown and "recurring lines" in shown
+    with Archive(db, readonly=True) as archive:
+        removed = {r.rule for a in archive.articles(source_id="demo-jyt") for r in a.article.removed}
+    assert f"template.{host}" in removed
+
+
+def test_templates_names_an_unknown_host(setup: tuple[Path, Path]) -> None:
+    sources, db = setup
+    _crawl(sources, db, "--source", "demo-jyt", code=1)
+    result = _main("templates", "nowhere.example", "--db", str(db))
+    assert result.returncode == 2 and "nowhere.example: no template learned" in result.stderr
