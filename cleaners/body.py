@@ -16,6 +16,10 @@ and the evidence decides:
 * the two hardly overlap and the block holds a minor share of the page's paragraphs,
   or sits in an aside, caption, form, header, footer or nav: the block was something
   else, so the page candidate (``page:replaces``).
+
+A page reading that lost the block's table, or whose text beyond the block is mostly
+the page's link texts, is trafilatura's fallback of reading every line (short pages
+fall to it) and is never taken.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ _MIN_GAIN = 0.25         # page text beyond the block, relative to the block
 _COVER = 0.8             # the ancestor holding the page candidate...
 _PURE = 0.85             # ...is made of it to this share...
 _MAX_DEPTH = 5           # ...and lies this close above the block
+_MENU_SHARE = 0.3        # page text beyond the block that is link text: menus
 _REPLACE_SIZE = 0.5      # a replacing page candidate is at least this long against the block
 _ASIDE_TAGS = frozenset(["aside", "figcaption", "form", "header", "footer", "nav"])
 _ASIDE_DEPTH = 4
@@ -84,6 +89,18 @@ def _enclosing(node: LexborNode, page: set[str]) -> tuple[int, float] | None:
             return depth, common / max(len(grams), 1)
         node = node.parent
     return None
+
+
+def _menus(tree: LexborHTMLParser, lines: list[str], page_lines: list[str]) -> bool:
+    """Whether the page candidate's lines beyond the block are mostly link texts of
+    the page: trafilatura fell back to reading the menus, not a better article."""
+    block = {_WS.sub("", line) for line in lines}
+    extra = [key for key in (_WS.sub("", line) for line in page_lines) if key not in block]
+    if not extra or tree.body is None:
+        return False
+    links = {_WS.sub("", a.text(deep=True)) for a in tree.body.css("a")}
+    linked = sum(len(key) for key in extra if key in links)
+    return linked >= _MENU_SHARE * sum(len(key) for key in extra)
 
 
 def _page_wins(lines: list[str], page_lines: list[str], node: LexborNode,
@@ -136,7 +153,8 @@ def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) ->
             located.share >= _MINOR_BLOCK and located.rival < _RIVAL_SHARE)):
         return Body(lines, located.node, located.how, located.nodes)
     page = extract_page(tree.html or "", url)
-    why = _page_wins(lines, page, located.node, located.share)
+    why = (None if _menus(tree, lines, page)
+           else _page_wins(lines, page, located.node, located.share))
     if why is None:
         return Body(lines, located.node, located.how, located.nodes)
     return Body(page, located.node, why, located.nodes)
