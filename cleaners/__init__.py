@@ -12,7 +12,7 @@ import logging
 from .api import clean_html, clean_text
 from .article import Article, Removal
 from .decode import decode_bytes
-from .errors import CleanerError, DecodeError, InputError, RulesError
+from .errors import CleanerError, DecodeError, ExtractionError, InputError, RulesError
 from .rules import Rule, RuleSet, default_rules, load_rules
 from .templates import SiteTemplate
 
@@ -20,6 +20,7 @@ __all__ = [
     "Article",
     "CleanerError",
     "DecodeError",
+    "ExtractionError",
     "InputError",
     "Removal",
     "Rule",

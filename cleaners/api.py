@@ -13,6 +13,7 @@ from .attachments import find_attachments
 from .blocks import block_lines
 from .body import find_body
 from .decode import decode_bytes
+from .errors import typed_failures
 from .lang import language_fields
 from .lines import clean_lines
 from .metadata import fields_from_lines, meta_fields, split_title, window
@@ -20,6 +21,7 @@ from .prune import node_text, prune_tree
 from .rules import RuleSet, resolve_rules
 from .templates import SiteTemplate
 from .textdump import clean_dump
+from .tree import parse_html
 
 __all__ = ["clean_html", "clean_text"]
 
@@ -47,6 +49,7 @@ def _merge(*sources: Mapping[str, object]) -> dict[str, Any]:
     return merged
 
 
+@typed_failures
 def clean_html(html: bytes | str, url: str | None = None, *,
                headers: Mapping[str, str] | None = None, rules: Rules = None,
                template: SiteTemplate | None = None) -> Article:
@@ -64,7 +67,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         html, encoding = decode_bytes(html, headers, source=url or "<bytes>")
     elif not isinstance(html, str):
         raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, url or "<string>")
     meta = meta_fields(tree)
     title_node = tree.css_first("title")
     page_title = node_text(title_node) if title_node is not None else ""
@@ -99,6 +102,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     )
 
 
+@typed_failures
 def clean_text(text: str, url: str | None = None, *, rules: Rules = None,
                template: SiteTemplate | None = None) -> Article:
     """Clean a text dump of a page (one block per line, boilerplate around the article).

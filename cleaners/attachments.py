@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .prune import node_text
+from .tree import node_text
 
 __all__ = ["find_attachments"]
 

@@ -27,25 +27,38 @@ class Line:
     inside: bool
 
 
-def _block_of(node: LexborNode) -> LexborNode | None:
-    parent = node.parent
-    while parent is not None and parent.tag not in _BLOCKS:
-        parent = parent.parent
-    return parent
+class _Ancestry:
+    """For each element: its nearest block element (itself or an ancestor) and
+    whether it lies within the marked element. Each element's answer is kept, so a
+    walk up the tree stops at the first element already seen: the walks add up to
+    the tree's size instead of text nodes × depth."""
 
+    def __init__(self, marked: int | None) -> None:
+        self._marked = marked
+        self._known: dict[int, tuple[int | None, bool]] = {}
 
-def _is_inside(node: LexborNode, marked: int | None) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id == marked:
-            return True
-        parent = parent.parent
-    return False
+    def of(self, node: LexborNode | None) -> tuple[int | None, bool]:
+        path: list[LexborNode] = []
+        answer: tuple[int | None, bool] = (None, False)
+        while node is not None:
+            known = self._known.get(node.mem_id)
+            if known is not None:
+                answer = known
+                break
+            path.append(node)
+            node = node.parent
+        block, inside = answer
+        for element in reversed(path):
+            if element.tag in _BLOCKS:
+                block = element.mem_id
+            inside = inside or element.mem_id == self._marked
+            self._known[element.mem_id] = (block, inside)
+        return block, inside
 
 
 def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line]:
     """Visible text of ``root`` as lines; lines within ``marked`` are flagged."""
-    marked_id = marked.mem_id if marked is not None else None
+    ancestry = _Ancestry(marked.mem_id if marked is not None else None)
     lines: list[Line] = []
     parts: list[str] = []
     current: int | None = None
@@ -68,9 +81,7 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
             if parts:
                 parts.append(" ")
             continue
-        block = _block_of(node)
-        block_id = block.mem_id if block is not None else None
-        node_inside = marked_id is not None and _is_inside(node, marked_id)
+        block_id, node_inside = ancestry.of(node.parent)
         if block_id != current or node_inside != inside:
             flush()
             current, inside = block_id, node_inside

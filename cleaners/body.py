@@ -31,8 +31,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .extract import extract_lines, extract_page
 from .locate import locate_content
-from .prune import node_text
 from .rules import RuleSet
+from .tree import node_text
 
 __all__ = ["Body", "find_body"]
 

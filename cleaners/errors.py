@@ -6,6 +6,7 @@
     ├── DecodeError   bytes that no candidate encoding turns into text (.encodings tried)
     ├── RulesError    a rules file that cannot be loaded (.path, .line, .rule)
     ├── InputError    an input that cannot be read or is not HTML/text (.path)
+    ├── ExtractionError    a document the cleaners could not clean (.source, .reason)
     ├── CleanTimeoutError  a document over its time limit in a worker (.source, .limit_s)
     └── WorkerCrashError   the worker cleaning a document died (.source)
 
@@ -16,8 +17,15 @@ worker process can raise them to its parent.
 
 from __future__ import annotations
 
-__all__ = ["CleanTimeoutError", "CleanerError", "DecodeError", "InputError", "RulesError",
-           "WorkerCrashError"]
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+__all__ = ["CleanTimeoutError", "CleanerError", "DecodeError", "ExtractionError", "InputError",
+           "RulesError", "WorkerCrashError", "typed_failures"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class CleanerError(Exception):
@@ -66,6 +74,40 @@ class InputError(CleanerError):
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         super().__init__(f"{path}: {message}")
+
+
+class ExtractionError(CleanerError):
+    """A document the cleaners could not clean: a hostile shape they refuse (nesting
+    too deep to parse in time) or a failure inside a stage."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: cannot clean: {reason}")
+
+
+def typed_failures(func: Callable[P, R]) -> Callable[P, R]:
+    """The error boundary of a cleaning function ``f(document, url=None, ...)``: an
+    exception outside the tree becomes :class:`ExtractionError` naming the input
+    (its URL, else "<string>" or "<bytes>"), so a batch can record it and go on.
+    A document of the wrong type stays a TypeError: that is a caller's mistake."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CleanerError:
+            raise
+        except Exception as exc:
+            document = args[0] if args else kwargs.get("html", kwargs.get("text"))
+            if not isinstance(document, (str, bytes)):
+                raise
+            url = args[1] if len(args) > 1 else kwargs.get("url")
+            source = str(url) if url else ("<bytes>" if isinstance(document, bytes)
+                                           else "<string>")
+            raise ExtractionError(source, f"{type(exc).__name__}: {exc}") from exc
+
+    return wrapper
 
 
 class CleanTimeoutError(CleanerError):

@@ -31,9 +31,12 @@ def _body(text: str) -> list[str]:
     return [block + "\n" for block in blocks]
 
 
-def to_markdown(article: Article) -> str:
-    """A heading, a metadata list, the body paragraphs and tables, the attachments."""
+def to_markdown(article: Article, *, path: str | None = None) -> str:
+    """A heading, a metadata list (with the input's ``path`` when given), the body
+    paragraphs and tables, the attachments."""
     lines = [f"# {article.title or '(untitled)'}", ""]
+    if path is not None:
+        lines.append(f"- Path: {path}")
     for name, label in _META_LABELS:
         value = getattr(article, name)
         if value:
@@ -48,6 +51,8 @@ def to_markdown(article: Article) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_text(article: Article) -> str:
-    """Title, a blank line, the body."""
-    return f"{article.title or ''}\n\n{article.text}\n".lstrip("\n")
+def to_text(article: Article, *, path: str | None = None) -> str:
+    """Title, a blank line, the body; after a ``==> path <==`` line (as ``head``
+    writes) when ``path`` is given."""
+    text = f"{article.title or ''}\n\n{article.text}\n".lstrip("\n")
+    return text if path is None else f"==> {path} <==\n{text}"

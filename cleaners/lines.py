@@ -16,7 +16,11 @@ from .article import Removal
 from .dates import parse_date
 from .rules import Rule, RuleSet
 
-__all__ = ["LineResult", "clean_lines", "fields_in", "normalise_field", "take_fields"]
+__all__ = ["LINE_KINDS", "LineResult", "clean_lines", "fields_in", "normalise_field",
+           "take_fields"]
+
+#: The rule kinds the line pass applies, in the order it applies them.
+LINE_KINDS = ("drop-list", "field", "drop")
 
 _SNIPPET_CHARS = 200
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
@@ -67,10 +71,12 @@ def fields_in(lines: Iterable[str], rules: RuleSet) -> dict[str, Any]:
     """Fields every field rule finds in ``lines``; the first line giving one wins."""
     fields: dict[str, Any] = {}
     field_rules = rules.of_kind("field")
+    screen = rules.screen("field")
     for line in lines:
-        for rule in field_rules:
-            if len(line) <= rule.max_chars:
-                take_fields(rule, line, fields)
+        if screen.search(line):
+            for rule in field_rules:
+                if len(line) <= rule.max_chars:
+                    take_fields(rule, line, fields)
     return fields
 
 
@@ -82,9 +88,10 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
     follow the body) it cuts at once.
     """
     result = LineResult()
-    cuts = rules.of_kind("drop-list")
     field_rules = rules.of_kind("field")
-    drops = tuple(r for r in rules.of_kind("drop") if r.patterns)
+    field_screen = rules.screen("field")
+    any_rule = rules.screen(*LINE_KINDS)
+    screened: dict[str, bool] = {}
     for index, raw in enumerate(lines):
         line = raw.strip()
         if not line:
@@ -93,17 +100,21 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
             # A table row: its cells (时间, 来源 as column headers) are data, not labels.
             result.lines.append(line)
             continue
-        cut = next((r for r in cuts if len(line) <= r.max_chars and r.search(line)), None)
+        if line not in screened:  # text repeats lines; each is screened once
+            screened[line] = any_rule.search(line)
+        if not screened[line]:  # most lines: no rule can match
+            result.lines.append(line)
+            continue
+        cut = rules.first_match("drop-list", line)
         if cut is not None and (trailer or result.lines):
             rest = [x.strip() for x in lines[index:] if x.strip()]
             result.removed.append(Removal(cut.name, "\n".join(rest)[:_SNIPPET_CHARS]))
             break
         # A meta line may carry several fields (来源：… 责任编辑：…): every rule runs.
-        hits = [r for r in field_rules
-                if len(line) <= r.max_chars and take_fields(r, line, result.fields)]
-        rule = hits[0] if hits else None
-        if rule is None:
-            rule = next((r for r in drops if len(line) <= r.max_chars and r.search(line)), None)
+        hits = ([r for r in field_rules
+                 if len(line) <= r.max_chars and take_fields(r, line, result.fields)]
+                if field_screen.search(line) else [])
+        rule = hits[0] if hits else rules.first_match("drop", line)
         if rule is not None:
             result.removed.append(Removal(rule.name, line[:_SNIPPET_CHARS]))
             continue

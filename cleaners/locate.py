@@ -18,8 +18,8 @@ from functools import cached_property
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .prune import link_density, node_text
 from .rules import RuleSet
+from .tree import link_density, node_text
 
 __all__ = ["Located", "locate_content"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .article import Removal
-from .rules import Rule, RuleSet, Screen
+from .rules import Rule, RuleSet
+from .tree import TextIndex, link_density, node_text
 
 __all__ = ["BLOCK_TAGS", "link_density", "node_text", "prune_tree"]
 
@@ -28,19 +29,6 @@ _SNIPPET_CHARS = 200
 _MAX_SELECTED_SHARE = 0.6
 
 
-def node_text(node: LexborNode) -> str:
-    return node.text(deep=True, separator=" ", strip=True)
-
-
-def link_density(node: LexborNode, text_len: int | None = None) -> float:
-    """Share of the node's visible characters that sit inside links."""
-    total = text_len if text_len is not None else len(node_text(node))
-    if not total:
-        return 0.0
-    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
-    return min(linked / total, 1.0)
-
-
 def _record(removed: list[Removal], rule: Rule, node: LexborNode) -> None:
     text = node_text(node)
     if text:
@@ -48,13 +36,23 @@ def _record(removed: list[Removal], rule: Rule, node: LexborNode) -> None:
 
 
 def _outermost(matches: list[tuple[LexborNode, Rule]]) -> list[tuple[LexborNode, Rule]]:
+    """The matches not inside another match. Each ancestor's verdict is kept, so
+    the walks up the tree add up to its size, not to matches × depth."""
     ids = {node.mem_id for node, _ in matches}
+    covered: dict[int, bool] = {}  # element -> some ancestor of it (or it) matched
     keep = []
     for node, rule in matches:
-        parent = node.parent
-        while parent is not None and parent.mem_id not in ids:
+        path: list[int] = []
+        parent, verdict = node.parent, False
+        while parent is not None:
+            pid = parent.mem_id
+            if pid in ids or pid in covered:
+                verdict = pid in ids or covered[pid]
+                break
+            path.append(pid)
             parent = parent.parent
-        if parent is None:
+        covered.update(dict.fromkeys(path, verdict))
+        if not verdict:
             keep.append((node, rule))
     return keep
 
@@ -78,94 +76,117 @@ def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
         node.decompose()
 
 
-def _first_rule(text: str, rules: tuple[Rule, ...], screen: Screen,
-                cache: dict[str, Rule | None]) -> Rule | None:
-    """The first rule whose pattern matches ``text``. Nested blocks often share a
-    text, so verdicts are kept for the page; the screen skips texts no rule matches."""
-    if text not in cache:
-        cache[text] = (next((r for r in rules if len(text) <= r.max_chars and r.search(text)),
-                            None) if screen.search(text) else None)
-    return cache[text]
-
-
-def _drop_matching_blocks(tree: LexborHTMLParser, rules: tuple[Rule, ...],
-                          screen: Screen | None, removed: list[Removal]) -> None:
-    rules = tuple(r for r in rules if r.patterns)
-    limit = max((r.max_chars for r in rules), default=0)
-    if tree.body is None or not limit or screen is None:
-        return
-    matches: list[tuple[LexborNode, Rule]] = []
+def _matching(tree: LexborHTMLParser, rules: RuleSet, kind: str, limit: int,
+              index: TextIndex) -> list[tuple[LexborNode, Rule]]:
+    """Blocks whose text (at most ``limit`` chars) a rule of ``kind`` matches. Nested
+    blocks often share a text, so verdicts are kept for the page."""
+    found: list[tuple[LexborNode, Rule]] = []
     cache: dict[str, Rule | None] = {}
-    for node in tree.body.css(BLOCK_TAGS):
-        text = node_text(node)
-        if text and len(text) <= limit and not _data_cell(node):
-            rule = _first_rule(text, rules, screen, cache)
+    for node in tree.body.css(BLOCK_TAGS) if tree.body is not None else ():
+        text = index.texts.get(node.mem_id)
+        if text and len(text) <= limit and not _data_cell(node, index):
+            if text not in cache:
+                cache[text] = rules.first_match(kind, text)
+            rule = cache[text]
             if rule is not None:
-                matches.append((node, rule))
+                found.append((node, rule))
+    return found
+
+
+def _drop_matching_blocks(tree: LexborHTMLParser, rules: RuleSet,
+                          removed: list[Removal]) -> None:
+    limit = max((r.max_chars for r in rules.of_kind("drop") if r.patterns), default=0)
+    if tree.body is None or not limit:
+        return
+    matches = _matching(tree, rules, "drop", limit, TextIndex(tree.body, limit))
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
         node.decompose()
 
 
-def _data_cell(node: LexborNode) -> bool:
+def _data_cell(node: LexborNode, index: TextIndex) -> bool:
     """A table cell beside other filled cells of its row: a column header such as
     时间 or 来源 is data, not a meta label left without its value."""
     row = node.parent
     if node.tag not in ("td", "th") or row is None or row.tag != "tr":
         return False
-    return sum(1 for cell in row.iter() if cell.tag in ("td", "th") and node_text(cell)) > 1
+    return sum(1 for cell in row.iter()
+               if cell.tag in ("td", "th") and index.lengths.get(cell.mem_id)) > 1
 
 
-def _list_block(heading: LexborNode) -> list[LexborNode]:
+class _ListBlocks:
     """The nodes a list heading stands for: its link-dense container, or itself and
-    the link-dense siblings that follow it."""
-    block = heading
-    parent = heading.parent
-    while parent is not None and parent.tag not in ("body", "html"):
-        text_len = len(node_text(parent))
-        density = link_density(parent, text_len)
-        if (text_len > _LIST_MAX_CHARS or density < _LIST_MIN_LINK_DENSITY
-                or text_len * (1 - density) > _LIST_MAX_UNLINKED_CHARS):
-            break
-        block, parent = parent, parent.parent
-    if block is not heading:
-        return [block]
-    nodes = [heading]
-    sibling = heading.next
-    while sibling is not None:
-        if sibling.tag == "-text":
-            if sibling.text(strip=True):
+    the link-dense siblings that follow it. How far up a list container reaches is
+    kept per element, so headings sharing ancestors climb them once."""
+
+    def __init__(self, index: TextIndex) -> None:
+        self._index = index
+        self._top: dict[int, LexborNode | None] = {}
+
+    def _is_list(self, node: LexborNode) -> bool:
+        text_len = self._index.lengths.get(node.mem_id, 0)
+        density = self._index.link_density(node)
+        return not (text_len > _LIST_MAX_CHARS or density < _LIST_MIN_LINK_DENSITY
+                    or text_len * (1 - density) > _LIST_MAX_UNLINKED_CHARS)
+
+    def _climb(self, start: LexborNode | None) -> LexborNode | None:
+        """The highest list-like ancestor reached from ``start`` going up through
+        list-like elements only; ``None`` when ``start`` is not list-like."""
+        path: list[LexborNode] = []
+        node = start
+        top: LexborNode | None = None
+        while True:
+            if node is None or node.tag in ("body", "html") or not self._is_list(node):
                 break
-        else:
-            text_len = len(node_text(sibling))
-            if text_len and link_density(sibling, text_len) < _LIST_MIN_LINK_DENSITY:
+            if node.mem_id in self._top:
+                top = self._top[node.mem_id]
                 break
-            nodes.append(sibling)
-        sibling = sibling.next
-    return nodes
+            path.append(node)
+            node = node.parent
+        for element in reversed(path):
+            top = top or element
+            self._top[element.mem_id] = top
+        return self._top.get(start.mem_id) if start is not None else None
+
+    def of(self, heading: LexborNode) -> list[LexborNode]:
+        container = self._climb(heading.parent)
+        if container is not None:
+            return [container]
+        nodes = [heading]
+        sibling = heading.next
+        while sibling is not None:
+            if sibling.tag == "-text":
+                if sibling.text(strip=True):
+                    break
+            else:
+                if (self._index.lengths.get(sibling.mem_id, 0)
+                        and self._index.link_density(sibling) < _LIST_MIN_LINK_DENSITY):
+                    break
+                nodes.append(sibling)
+            sibling = sibling.next
+        return nodes
 
 
-def _drop_lists(tree: LexborHTMLParser, rules: tuple[Rule, ...],
-                screen: Screen | None, removed: list[Removal]) -> None:
-    if tree.body is None or not rules or screen is None:
+def _innermost(headings: list[tuple[LexborNode, Rule]]) -> list[tuple[LexborNode, Rule]]:
+    """The headings with no other heading inside them."""
+    outer: set[int] = set()  # elements with a heading inside
+    for node, _ in headings:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in outer:
+            outer.add(parent.mem_id)
+            parent = parent.parent
+    return [(node, rule) for node, rule in headings if node.mem_id not in outer]
+
+
+def _drop_lists(tree: LexborHTMLParser, rules: RuleSet, removed: list[Removal]) -> None:
+    heading_rules = [r for r in rules.of_kind("drop-list") if r.patterns]
+    if tree.body is None or not heading_rules:
         return
-    headings: list[tuple[LexborNode, Rule]] = []
-    limit = max(min(r.max_chars, _HEADING_MAX_CHARS) for r in rules)
-    cache: dict[str, Rule | None] = {}
-    for node in tree.body.css(BLOCK_TAGS):
-        text = node_text(node)
-        if text and len(text) <= limit:
-            rule = _first_rule(text, rules, screen, cache)
-            if rule is not None:
-                headings.append((node, rule))
-    # The innermost element of each heading, then each list block once, outermost.
-    inner = {n.mem_id for n, _ in headings}
-    blocks: list[tuple[LexborNode, Rule]] = []
-    for node, rule in headings:
-        if any(child.mem_id in inner and child.mem_id != node.mem_id
-               for child in node.traverse(include_text=False)):
-            continue
-        blocks.extend((block, rule) for block in _list_block(node))
+    limit = max(min(r.max_chars, _HEADING_MAX_CHARS) for r in heading_rules)
+    index = TextIndex(tree.body, limit)
+    headings = _matching(tree, rules, "drop-list", limit, index)
+    lists = _ListBlocks(index)
+    blocks = [(block, rule) for node, rule in _innermost(headings) for block in lists.of(node)]
     unique = list({block.mem_id: (block, rule) for block, rule in blocks}.values())
     for block, rule in _outermost(unique):
         _record(removed, rule, block)
@@ -176,8 +197,7 @@ def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
     """Remove noise tags and everything the drop and drop-list rules match."""
     removed: list[Removal] = []
     tree.strip_tags(NOISE_TAGS)
-    drops = rules.of_kind("drop")
-    _drop_selected(tree, drops, removed)
-    _drop_lists(tree, rules.of_kind("drop-list"), rules.screen("drop-list"), removed)
-    _drop_matching_blocks(tree, drops, rules.screen("drop"), removed)
+    _drop_selected(tree, rules.of_kind("drop"), removed)
+    _drop_lists(tree, rules, removed)
+    _drop_matching_blocks(tree, rules, removed)
     return removed

@@ -14,12 +14,17 @@ Kinds:
                 text the heading line and everything after it
 ``field``       short lines holding metadata: the named groups of a pattern (``source``,
                 ``published`` …) fill Article fields and the line leaves the body
+
+Every pattern, built-in or user, must pass :func:`cleaners.backtrack.nested_quantifier`
+(no unbounded quantifier inside a repeated group) or its file is refused: a rule must
+not be able to hang the cleaner on a hostile line.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +33,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .backtrack import nested_quantifier
 from .errors import RulesError
 from .script import convert
 
@@ -120,22 +126,56 @@ class Screen:
                     or (self.floating is not None and self.floating.search(text)))
 
 
+class Screens:
+    """The screens of some rules by text length: a text is screened only against
+    the rules whose ``max_chars`` admit it, so a long line never meets a pattern
+    meant for short ones. One tier per distinct ``max_chars``, holding every rule
+    that admits texts up to that length; a tier is compiled when first needed."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self._rules = [r for r in rules if r.patterns]
+        self.limits = sorted({r.max_chars for r in self._rules})
+        self._tiers: dict[int, Screen | None] = {}
+
+    def search(self, text: str) -> bool:
+        """Whether some rule that admits ``text``'s length could match it."""
+        tier = bisect_left(self.limits, len(text))
+        if tier == len(self.limits):
+            return False
+        if tier not in self._tiers:
+            limit = self.limits[tier]
+            self._tiers[tier] = Screen.of(r for r in self._rules if r.max_chars >= limit)
+        screen = self._tiers[tier]
+        return screen is not None and screen.search(text)
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """Rules grouped by kind, in file order; user files come before the defaults."""
 
     rules: tuple[Rule, ...]
-    _screens: dict[str, Screen | None] = field(
+    _kinds: dict[str, tuple[Rule, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    _screens: dict[tuple[str, ...], Screens] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.kind == kind)
+        if kind not in self._kinds:
+            self._kinds[kind] = tuple(r for r in self.rules if r.kind == kind)
+        return self._kinds[kind]
 
-    def screen(self, kind: str) -> Screen | None:
-        """A quick test for "could some pattern of ``kind`` match?" (see Screen)."""
-        if kind not in self._screens:
-            self._screens[kind] = Screen.of(self.of_kind(kind))
-        return self._screens[kind]
+    def screen(self, *kinds: str) -> Screens:
+        """A quick test for "could some pattern of these kinds match?" (see Screens)."""
+        if kinds not in self._screens:
+            self._screens[kinds] = Screens(r for r in self.rules if r.kind in kinds)
+        return self._screens[kinds]
+
+    def first_match(self, kind: str, text: str) -> Rule | None:
+        """The first rule of ``kind`` that admits ``text``'s length and matches it."""
+        if not self.screen(kind).search(text):
+            return None
+        return next((r for r in self.of_kind(kind)
+                     if r.patterns and len(text) <= r.max_chars and r.search(text)), None)
 
     def names(self) -> list[str]:
         return [r.name for r in self.rules]
@@ -216,6 +256,9 @@ def _build_rule(entry: dict, path: str, raw: str) -> Rule:
             except re.error as exc:
                 raise RulesError(path, f"bad pattern {pattern!r}: {exc}", line=line,
                                  rule=name) from exc
+        risk = nested_quantifier(pattern)
+        if risk is not None:
+            raise RulesError(path, f"pattern {pattern!r} refused: {risk}", line=line, rule=name)
     if kind == "field":
         for p in compiled:
             groups = set(p.groupindex)

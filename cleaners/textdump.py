@@ -13,7 +13,7 @@ import re
 from .article import Article, Removal
 from .dates import find_dates
 from .lang import language_fields
-from .lines import clean_lines, fields_in
+from .lines import LINE_KINDS, clean_lines, fields_in
 from .rules import Rule, RuleSet
 from .segment import is_sentence, select_body
 from .templates import SiteTemplate
@@ -26,10 +26,12 @@ _SNIPPET_CHARS = 200
 
 
 def _matching_rule(line: str, rules: RuleSet) -> Rule | None:
-    for kind in ("drop-list", "field", "drop"):
-        for rule in rules.of_kind(kind):
-            if rule.patterns and len(line) <= rule.max_chars and rule.search(line):
-                return rule
+    if not rules.screen(*LINE_KINDS).search(line):
+        return None
+    for kind in LINE_KINDS:
+        rule = rules.first_match(kind, line)
+        if rule is not None:
+            return rule
     return None
 
 
@@ -64,7 +66,11 @@ def clean_dump(text: str, url: str | None, rules: RuleSet,
     """Clean a text dump; see the module docstring."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
-    matched = [_matching_rule(line, rules) for line in lines]
+    verdicts: dict[str, Rule | None] = {}  # dumps repeat lines; each is matched once
+    for line in lines:
+        if line not in verdicts:
+            verdicts[line] = _matching_rule(line, rules)
+    matched = [verdicts[line] for line in lines]
     site_rule = template.rule if template is not None else None
     recurring = _template_marks(lines, matched, template, site_rule)
     start, end, title_at = select_body(lines, matched, recurring)

@@ -9,9 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_cleaners_public_names() -> None:
     assert sorted(cleaners.__all__) == sorted([
-        "Article", "CleanerError", "DecodeError", "InputError", "Removal", "Rule", "RuleSet",
-        "RulesError", "SiteTemplate", "clean_html", "clean_text", "decode_bytes", "default_rules",
-        "load_rules"])
+        "Article", "CleanerError", "DecodeError", "ExtractionError", "InputError", "Removal",
+        "Rule", "RuleSet", "RulesError", "SiteTemplate", "clean_html", "clean_text",
+        "decode_bytes", "default_rules", "load_rules"])
 
 
 def test_scraper_public_names() -> None:
@@ -38,7 +38,7 @@ def test_cleaners_never_imports_scraper() -> None:
 
 
 def test_errors_form_one_tree() -> None:
-    for name in ("DecodeError", "InputError", "RulesError"):
+    for name in ("DecodeError", "ExtractionError", "InputError", "RulesError"):
         assert issubclass(getattr(cleaners, name), cleaners.CleanerError)
 
 

@@ -41,7 +41,7 @@ def test_clean_stdin_and_forced_kind() -> None:
     text = (FIXTURES / "dumps" / "traditional_glued.txt").read_text(encoding="utf-8")
     result = CliRunner().invoke(cli, ["clean", "-", "--as", "text", "--format", "txt"], input=text)
     assert result.exit_code == 0
-    assert result.output.startswith("示例市教育兩委全力推進對口幫扶工作\n\n今年以來")
+    assert result.output.startswith("==> - <==\n示例市教育兩委全力推進對口幫扶工作\n\n今年以來")
 
 
 def test_clean_with_user_rules(tmp_path: Path) -> None:

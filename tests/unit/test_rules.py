@@ -77,12 +77,12 @@ def test_missing_rules_file(tmp_path: Path) -> None:
 
 
 def test_screen_never_misses_what_a_rule_matches() -> None:
-    from cleaners.rules import Screen
+    from cleaners.rules import Screens
 
     rules = default_rules()
     for kind in ("drop", "drop-list", "field"):
         screen = rules.screen(kind)
-        assert isinstance(screen, Screen)
+        assert isinstance(screen, Screens)
         for rule in rules.of_kind(kind):
             for example in rule.examples:
                 for line in example.splitlines():

@@ -1,0 +1,145 @@
+"""Text lengths, short texts and linked characters of every element, in one walk.
+
+``node.text()`` walks the element's whole subtree, so asking it of every block of a
+page costs the sum of all subtree sizes: quadratic in the nesting depth, and a page
+of 100,000 nested ``<div>``s never finishes. :class:`TextIndex` computes the same
+figures bottom-up in one walk of the tree: what :func:`node_text` would return
+(kept only for texts short enough to be screened), its length, and the characters
+inside links that :func:`link_density` counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .errors import ExtractionError
+
+__all__ = ["MAX_NESTING", "TextIndex", "link_density", "nesting_depth", "node_text",
+           "parse_html"]
+
+#: Deepest element nesting parsed. Real pages stay under about 700 (script text
+#: included); the parser's time grows with the square of the depth beyond.
+MAX_NESTING = 3000
+
+
+def node_text(node: LexborNode) -> str:
+    return node.text(deep=True, separator=" ", strip=True)
+
+
+def link_density(node: LexborNode, text_len: int | None = None) -> float:
+    """Share of the node's visible characters that sit inside links."""
+    total = text_len if text_len is not None else len(node_text(node))
+    if not total:
+        return 0.0
+    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    return min(linked / total, 1.0)
+
+
+class TextIndex:
+    """Per element under ``root`` (``root`` included), by ``mem_id``: ``length`` of
+    its ``node_text``, the ``text`` itself when at most ``keep_chars`` long, and
+    ``linked`` characters (stripped text of the ``<a>`` elements in it, itself
+    included). Valid until the tree changes.
+
+    ``node_text`` joins the stripped text nodes with spaces, so an element's length
+    is the sum of its stripped text lengths plus one less than their count: both
+    sums add up from the children."""
+
+    def __init__(self, root: LexborNode, keep_chars: int) -> None:
+        self.lengths: dict[int, int] = {}
+        self.texts: dict[int, str] = {}
+        self.linked: dict[int, int] = {}
+        self._walk(root, keep_chars)
+
+    def _walk(self, root: LexborNode, keep: int) -> None:
+        # Iterative post-order, so any depth fits. Each open element carries
+        # [node, its children's texts (None once too long), stripped chars, text
+        # nodes, linked chars].
+        lengths, texts, linked_of = self.lengths, self.texts, self.linked
+        stack: list[list] = [[root, [], 0, 0, 0]]
+        child = root.child
+        while stack:
+            if child is not None:
+                tag = child.tag or ""
+                if tag == "-text":
+                    content = child.text_content
+                    if content is not None:
+                        piece = content.strip()
+                        top = stack[-1]
+                        top[2] += len(piece)
+                        top[3] += 1
+                        if top[1] is not None:
+                            if top[2] + top[3] - 1 <= keep:
+                                top[1].append(piece)
+                            else:
+                                top[1] = None
+                    child = child.next
+                elif tag.startswith("-"):  # comments and the like hold no text
+                    child = child.next
+                else:
+                    stack.append([child, [], 0, 0, 0])
+                    child = child.child
+                continue
+            node, parts, chars, pieces, linked = stack.pop()
+            if node.tag == "a":
+                linked += chars
+            key = node.mem_id
+            length = chars + pieces - 1 if pieces else 0
+            lengths[key] = length
+            linked_of[key] = linked
+            text = None
+            if parts is not None and length <= keep:
+                text = " ".join(parts)
+                texts[key] = text
+            if stack:
+                top = stack[-1]
+                top[2] += chars
+                top[3] += pieces
+                top[4] += linked
+                if pieces and top[1] is not None:
+                    if text is not None and top[2] + top[3] - 1 <= keep:
+                        top[1].append(text)
+                    else:
+                        top[1] = None
+                child = node.next
+
+    def link_density(self, node: LexborNode) -> float:
+        """:func:`link_density` of ``node``, read from the index when it is in it."""
+        if node.mem_id not in self.lengths:
+            return link_density(node)
+        total = self.lengths[node.mem_id]
+        return min(self.linked[node.mem_id] / total, 1.0) if total else 0.0
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+#: Elements that never nest: void elements and those whose end tag the parser
+#: implies (a new <p> or <li> closes the open one).
+_FLAT = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr", "p", "li", "dt", "dd", "option",
+                   "optgroup", "rb", "rt", "rtc", "rp", "tr", "td", "th", "thead", "tbody",
+                   "tfoot", "colgroup", "caption", "html", "head", "body"])
+
+
+def nesting_depth(html: str) -> int:
+    """The deepest element nesting of ``html`` as its tags say, estimated in one
+    pass without parsing (the parser itself slows down on deep nesting)."""
+    depth = deepest = 0
+    for closing, tag in _TAG.findall(html):
+        if tag.lower() in _FLAT:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def parse_html(html: str, source: str) -> LexborHTMLParser:
+    """The parsed page; a page nested deeper than MAX_NESTING is refused with an
+    ExtractionError naming ``source`` instead of stalling the parser."""
+    if html.count("<") > MAX_NESTING and nesting_depth(html) > MAX_NESTING:
+        raise ExtractionError(source, f"elements nested deeper than {MAX_NESTING}")
+    return LexborHTMLParser(html)
