@@ -97,7 +97,8 @@ def clean_html(html: bytes | str, url: str | None = None, *,
         sitename=fields.get("sitename") or sitename, keywords=list(fields.get("keywords") or []),
         original_url=fields.get("original_url"),
         **language_fields(text or str(title or ""), declared_lang),
-        encoding=encoding, removed=removed + cleaned.removed, body_source=body.how,
+        encoding=encoding, removed=removed + cleaned.removed,
+        located_by=body.located_by, body_source=body.how,
         attachments=find_attachments(tree, body.nodes, url),
     )
 

@@ -29,6 +29,9 @@ class Article:
     a bare date when only the day is known, ``None`` when the page gives none.
     ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
     pages it is the page's own tag and ``script`` is ``None``.
+    ``located_by`` tells how the body was found in an HTML page: the name of the
+    content rule that matched, ``"score"`` (paragraph scoring), or ``None`` (no body,
+    or a text dump); a rule that stops matching is the first sign of a redesign.
     """
 
     url: str | None = None
@@ -45,6 +48,7 @@ class Article:
     script: str | None = None
     encoding: str | None = None
     removed: list[Removal] = field(default_factory=list)
+    located_by: str | None = None
     # Provenance, not content: a change of route alone is no new version on reclean.
     body_source: str | None = field(default=None, compare=False)
     attachments: list[tuple[str, str]] = field(default_factory=list)

@@ -66,6 +66,7 @@ class Body:
     node: LexborNode | None
     how: str | None
     nodes: tuple[LexborNode, ...] = ()  # the located element and its joined siblings
+    located_by: str | None = None       # the content rule that located it, or "score"
 
 
 def _grams(text: str) -> set[str]:
@@ -145,16 +146,17 @@ def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) ->
     if located is None:
         lines = extract_page(tree.html or "", url) if tree.body is not None else []
         return Body(lines, None, "page:replaces" if lines else None)
+    by = located.how.split("+", 1)[0]
     lines = extract_lines(located.nodes, url)
     text = "".join(lines)
     kept = len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
         _WS.sub("", "".join(node_text(n) for n in located.nodes)))
     if kept and not _aside(located.node) and (located.share >= _CHEAP_SHARE or (
             located.share >= _MINOR_BLOCK and located.rival < _RIVAL_SHARE)):
-        return Body(lines, located.node, located.how, located.nodes)
+        return Body(lines, located.node, located.how, located.nodes, by)
     page = extract_page(tree.html or "", url)
     why = (None if _menus(tree, lines, page)
            else _page_wins(lines, page, located.node, located.share))
     if why is None:
-        return Body(lines, located.node, located.how, located.nodes)
-    return Body(page, located.node, why, located.nodes)
+        return Body(lines, located.node, located.how, located.nodes, by)
+    return Body(page, located.node, why, located.nodes, by)

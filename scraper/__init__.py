@@ -6,6 +6,8 @@
 >>> with Archive("data/zhengwen.sqlite") as archive:
 ...     stats = asyncio.run(crawl(sources, archive, settings))
 
+``record`` saves sources for offline tests; ``replay_crawl`` crawls such a recording.
+
 Cleaning is done by :mod:`cleaners`; this package fetches, schedules and stores.
 """
 
@@ -19,7 +21,9 @@ from .errors import (
                      ChallengeError,
                      FetchError,
                      HTTPStatusError,
+                     NotRecordedError,
                      OutOfScopeError,
+                     RecordingError,
                      RedirectError,
                      RobotsDisallowedError,
                      RobotsUnavailableError,
@@ -29,6 +33,8 @@ from .errors import (
 )
 from .fetch import Fetcher, FetchResult
 from .reclean import reclean
+from .record import SourceRecording, record
+from .replay import ReplayTransport, replay_crawl
 from .settings import Settings
 from .sources import Source, load_config, load_sources, source_rules
 from .stats import Stats
@@ -44,13 +50,17 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "HTTPStatusError",
+    "NotRecordedError",
     "OutOfScopeError",
+    "RecordingError",
     "RedirectError",
+    "ReplayTransport",
     "RobotsDisallowedError",
     "RobotsUnavailableError",
     "ScraperError",
     "Settings",
     "Source",
+    "SourceRecording",
     "SourcesError",
     "Stats",
     "TransportError",
@@ -58,6 +68,8 @@ __all__ = [
     "load_config",
     "load_sources",
     "reclean",
+    "record",
+    "replay_crawl",
     "source_rules",
 ]
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import inspect
 import json
 import logging
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 
 from cleaners import CleanerError, RuleSet, default_rules, load_rules
@@ -22,16 +25,19 @@ from cleaners.isolation import IsolatedCleaner
 
 from .crawl import crawl
 from .demo_site import DemoSite
-from .display import live_progress, summary
+from .display import health_table, live_progress, summary
 from .errors import ScraperError
 from .export import FORMATS, export_articles, export_warc
+from .health import SourceHealth
 from .logs import err_console, logging_options, setup_logging
 from .pipeline.command import pipeline_command
 from .reclean import reclean
+from .record import SourceRecording, record
+from .replay import replay_crawl
 from .schedule import install_stop_handlers, run_schedule
 from .settings import Settings
 from .sources import Source, in_shard, load_config
-from .stats import Stats
+from .stats import EXIT_DRIFT, Stats
 from .store import DEFAULT_DB, Archive
 from .trial import clean_urls, print_trial, try_source, write_articles
 
@@ -157,12 +163,37 @@ def sources_try(source_id: str, sources_file: str, rule_files: tuple[str, ...], 
     raise SystemExit(trial.stats.exit_code([source.id]))
 
 
+@sources_group.command("health")
+@db_option
+@source_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def sources_health(db: str, source_ids: tuple[str, ...], as_json: bool) -> None:
+    """Each source's health figures of its newest crawl pass, against its history.
+
+    Exits with 4 when a source is drifting.
+    """
+    if not Path(db).is_file():
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    with Archive(db, lock=False) as archive:
+        figures = SourceHealth(archive.conn).latest(source_ids or None)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(f) for f in figures], indent=2))
+    else:  # piped into a log or mail: wide enough for a row per figure
+        wide = None if Console().is_terminal else 120
+        Console(width=wide).print(health_table(figures))
+    if any(f.drifting for f in figures):
+        raise SystemExit(EXIT_DRIFT)
+
+
 async def _crawl_once(sources: list[Source], archive: Archive, settings: Settings, *,
                       stats: Stats, stop: asyncio.Event, rule_files: tuple[str, ...],
-                      force: bool, progress: bool) -> Stats:
+                      force: bool, progress: bool, replay: str | None = None) -> Stats:
     ids = [s.id for s in sources]
     live = live_progress(stats, ids, _err) if progress else contextlib.nullcontext()
     with live:
+        if replay is not None:
+            return await replay_crawl(sources, archive, replay, settings, stats=stats, stop=stop,
+                                      rules=_rules(rule_files))
         return await crawl(sources, archive, settings, stats=stats, stop=stop,
                            rules=_rules(rule_files), force=force)
 
@@ -186,29 +217,38 @@ def _report(stats: Stats, sources: list[Source], as_json: bool, title: str) -> N
 @click.option("--force", is_flag=True, help="Crawl the sources even if their schedule says not yet.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Live table (default: on a terminal).")
+@click.option("--replay", type=click.Path(exists=True), metavar="DIR",
+              help="Crawl a recording (zhengwen record) offline, into a scratch archive "
+                   "unless --db is given; an unrecorded URL is an error.")
 @logging_options
 def crawl_command(sources_file: str, source_ids: tuple[str, ...], db: str,
-                  rule_files: tuple[str, ...], shard: tuple[int, int] | None, force: bool, as_json: bool,
-                  progress: bool | None, quiet: bool) -> None:
+                  rule_files: tuple[str, ...], shard: tuple[int, int] | None, force: bool,
+                  as_json: bool, progress: bool | None, replay: str | None, quiet: bool) -> None:
     """One pass over the sources that are due (for cron or a systemd timer).
 
     Exit code: 0 all fine; 1 some pages failed; 3 a source failed outright
     (unreachable, robots.txt unreachable, every page failed, or blocked by an
-    anti-bot challenge); 2 a usage or configuration error.
+    anti-bot challenge); 4 all went well but a source is drifting (zhengwen sources
+    health); 2 a usage or configuration error.
     """
     settings, all_sources = load_config(sources_file)
     sources = _pick(all_sources, source_ids, shard)
     show = _err.is_terminal if progress is None else progress
+    scratch = (tempfile.TemporaryDirectory() if replay and click.get_current_context()
+               .get_parameter_source("db") is ParameterSource.DEFAULT else None)
 
     async def run() -> tuple[Stats, bool]:
         stop = asyncio.Event()
         install_stop_handlers(stop)
-        with Archive(db, command="crawl") as archive:
+        with Archive(Path(scratch.name) / "replay.sqlite" if scratch else db,
+                     command="crawl") as archive:
             stats = await _crawl_once(sources, archive, settings, stats=Stats(), stop=stop,
-                                      rule_files=rule_files, force=force, progress=show)
+                                      rule_files=rule_files, force=force, progress=show,
+                                      replay=replay)
         return stats, stop.is_set()
 
-    stats, stopped = asyncio.run(run())
+    with scratch or contextlib.nullcontext():
+        stats, stopped = asyncio.run(run())
     if as_json or not quiet:
         _report(stats, sources, as_json, "crawl summary" + (" (stopped early)" if stopped else ""))
     raise SystemExit(stats.exit_code([s.id for s in sources]))
@@ -255,6 +295,44 @@ def schedule_command(sources_file: str, source_ids: tuple[str, ...], db: str,
 
     passes = asyncio.run(run())
     _err.print(f"stopped after {passes} passes")
+
+
+@cli.command("record")
+@click.argument("targets", nargs=-1, required=True, metavar="SOURCE-ID|URL...")
+@sources_option
+@rules_option
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(min=0),
+              help="Articles recorded per source.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for the recordings and the article snapshots.")
+@logging_options
+def record_command(targets: tuple[str, ...], sources_file: str, rule_files: tuple[str, ...],
+                   limit: int, output: str, quiet: bool) -> None:
+    """Crawl sources (or single pages) politely and save them for offline replay.
+
+    Writes OUTPUT/<source-id>.warc.gz (every response: robots.txt, list pages,
+    sitemaps, feeds, the first --limit articles) and, per article, the page and its
+    snapshot OUTPUT/<source-id>/<page>.expected.json to review and commit.
+    """
+    settings, all_sources = (load_config(sources_file) if Path(sources_file).is_file()
+                             else (Settings(), []))
+    urls = tuple(t for t in targets if t.startswith(("http://", "https://")))
+    ids = tuple(t for t in targets if t not in urls)
+    sources = _pick(all_sources, ids) if ids else []
+
+    async def run() -> list[SourceRecording]:
+        stop = asyncio.Event()
+        install_stop_handlers(stop)
+        return await record(sources, output, settings, limit=limit, rules=_rules(rule_files),
+                            urls=urls, configured=all_sources, stop=stop)
+
+    for rec in asyncio.run(run()):
+        errors, skipped = rec.stats.total("fetch/error"), rec.stats.total("fetch/skipped")
+        click.echo(f"{rec.source_id}: {rec.responses} responses -> {rec.warc}; "
+                   f"{len(rec.pages)} article snapshots -> {rec.warc.parent / rec.source_id}/"
+                   + (f"; {errors} fetch errors" if errors else "")
+                   + (f"; {skipped} skipped (robots.txt, a challenge)" if skipped else ""))
+    click.echo("Review the snapshots, then commit them with the recordings.")
 
 
 def _since(value: str | None) -> float | None:

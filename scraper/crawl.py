@@ -34,6 +34,7 @@ from .errors import (
 from .feeds import parse_feed
 from .fetch import Fetcher, FetchResult
 from .frontier import UrlState
+from .health import check_health, count_article, count_list_page
 from .robots import Robots
 from .schedule import is_due, next_run
 from .scope import Scope
@@ -162,6 +163,7 @@ class _SourcePass:
                                       max_links=cap)
             if len(listing.articles) >= cap:
                 self.inc("discover/list/capped")
+            count_list_page(self.stats, self.source.id, len(listing.articles))
             if self._add_articles(listing.articles) == 0:
                 self.inc("discover/list/stopped-no-new")
                 return
@@ -303,6 +305,8 @@ class _SourcePass:
             return None
         for removal in article.removed if article else ():
             self.inc(f"clean/removed/{removal.rule}")
+        if article is not None:
+            count_article(self.stats, self.source.id, article)
         return article
 
     # -- fetching ----------------------------------------------------------------------
@@ -432,6 +436,8 @@ async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings 
         if isinstance(result, BaseException):
             log.error("source %s failed: %r", source.id, result)
             stats.inc("source/failed", source=source.id)
+    with archive.transaction():
+        check_health(archive.conn, stats, [s.id for s in due], started)
     _record_run(archive, run_id, stats, [s.id for s in sources], stopped=stop.is_set())
     return stats
 

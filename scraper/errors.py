@@ -15,8 +15,10 @@
     │   ├── HostGivenUpError      the host timed out too often in a row; skipped for the run
     │   ├── ChallengeError        an anti-bot challenge page (.host, .signature)
     │   ├── RobotsDisallowedError robots.txt forbids the URL
-    │   └── RobotsUnavailableError robots.txt cannot be read (5xx, unreachable): the host fails
+    │   ├── RobotsUnavailableError robots.txt cannot be read (5xx, unreachable): the host fails
+    │   └── NotRecordedError      a replayed crawl asked for a URL the recording lacks
     ├── ExportError               an archived record cannot be written as asked
+    ├── RecordingError            a recording folder or file cannot be read
     └── ArchiveError              the archive cannot be opened or written
         └── ArchiveLockedError    another crawl holds the archive's lock
 
@@ -28,8 +30,9 @@ from __future__ import annotations
 
 __all__ = ["ArchiveError", "ArchiveLockedError", "BlockedAddressError", "BodyTooLargeError",
            "ChallengeError", "DecodingError", "ExportError", "FetchError", "HTTPStatusError",
-           "HostGivenUpError", "OutOfScopeError", "RedirectError", "RobotsDisallowedError",
-           "RobotsUnavailableError", "ScraperError", "SourcesError", "TransportError"]
+           "HostGivenUpError", "NotRecordedError", "OutOfScopeError", "RecordingError",
+           "RedirectError", "RobotsDisallowedError", "RobotsUnavailableError", "ScraperError",
+           "SourcesError", "TransportError"]
 
 # Statuses worth another attempt: the server or a proxy may recover.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -119,6 +122,14 @@ class RobotsDisallowedError(FetchError):
 class RobotsUnavailableError(FetchError):
     """robots.txt answered 5xx or could not be reached, so nothing on the host may be
     fetched this run (RFC 9309); an error of the host, not a robots.txt skip."""
+
+
+class NotRecordedError(FetchError):
+    """A replayed crawl asked for a URL that was not recorded; never fetched live."""
+
+
+class RecordingError(ScraperError):
+    """A recording (folder of WARC files) is missing or unreadable."""
 
 
 class ExportError(ScraperError):

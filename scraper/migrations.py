@@ -138,8 +138,21 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             updated_at REAL NOT NULL
         );
     """),
+    ("0007-source-health", """
+        CREATE TABLE source_health (
+            source_id   TEXT NOT NULL,
+            figure      TEXT NOT NULL,                -- empty_text, median_chars, filled/title …
+            run_started REAL NOT NULL,                -- the pass (runs.started)
+            value       REAL NOT NULL,
+            samples     INTEGER NOT NULL,             -- pages the value was computed from
+            baseline    REAL,                         -- median of the previous passes, if any
+            drifting    INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (source_id, figure, run_started)
+        );
+        ALTER TABLE articles ADD COLUMN located_by TEXT;  -- content rule name, 'score', NULL
+    """),
     # How the body was found, and the attachment links (附件) as JSON [[name, url], ...].
-    ("0007-body-source-attachments", """
+    ("0008-body-source-attachments", """
         ALTER TABLE articles ADD COLUMN body_source TEXT;
         ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     """),

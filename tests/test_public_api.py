@@ -19,10 +19,11 @@ def test_scraper_public_names() -> None:
 
     assert sorted(scraper.__all__) == sorted([
         "Archive", "ArchiveError", "ArchiveLockedError", "BodyTooLargeError", "ChallengeError",
-        "FetchError", "FetchResult", "Fetcher", "HTTPStatusError", "OutOfScopeError",
-        "RedirectError", "RobotsDisallowedError", "RobotsUnavailableError", "ScraperError",
-        "Settings", "Source", "SourcesError", "Stats", "TransportError", "crawl", "load_config",
-        "load_sources", "reclean", "source_rules"])
+        "FetchError", "FetchResult", "Fetcher", "HTTPStatusError", "NotRecordedError",
+        "OutOfScopeError", "RecordingError", "RedirectError", "ReplayTransport",
+        "RobotsDisallowedError", "RobotsUnavailableError", "ScraperError", "Settings", "Source",
+        "SourceRecording", "SourcesError", "Stats", "TransportError", "crawl", "load_config",
+        "load_sources", "reclean", "record", "replay_crawl", "source_rules"])
     for name in scraper.__all__:
         obj = getattr(scraper, name)
         if isinstance(obj, type) and issubclass(obj, Exception):

@@ -201,7 +201,7 @@ def test_demo_site_serves_and_writes_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["crawl", "schedule", "export", "reclean", "demo-site", "demo",
-                                     "clean", "sources", "templates"])
+                                     "clean", "sources", "templates", "record"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "Usage:" in _invoke(command, "--help")
     assert f"zhengwen {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
