@@ -22,6 +22,7 @@ test: install
 eval: install
 	$(PY) -m bench.eval
 	$(PY) -m bench.template_eval
+	$(PY) -m bench.metadata_eval
 
 lint: install
 	$(VENV)/bin/ruff check cleaners scraper bench tests

@@ -8,7 +8,6 @@ widget and meta lines, and a list heading (相关阅读 …) cuts the rest of th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +15,7 @@ from .article import Removal
 from .dates import parse_date
 from .rules import Rule, RuleSet
 
-__all__ = ["LINE_KINDS", "LineResult", "clean_lines", "fields_in", "normalise_field",
-           "take_fields"]
+__all__ = ["LINE_KINDS", "LineResult", "clean_lines", "normalise_field", "take_fields"]
 
 #: The rule kinds the line pass applies, in the order it applies them.
 LINE_KINDS = ("drop-list", "field", "drop")
@@ -65,19 +63,6 @@ def take_fields(rule: Rule, line: str, fields: dict[str, object]) -> bool:
             if value is not None:
                 fields[name] = value
     return True
-
-
-def fields_in(lines: Iterable[str], rules: RuleSet) -> dict[str, Any]:
-    """Fields every field rule finds in ``lines``; the first line giving one wins."""
-    fields: dict[str, Any] = {}
-    field_rules = rules.of_kind("field")
-    screen = rules.screen("field")
-    for line in lines:
-        if screen.search(line):
-            for rule in field_rules:
-                if len(line) <= rule.max_chars:
-                    take_fields(rule, line, fields)
-    return fields
 
 
 def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> LineResult:

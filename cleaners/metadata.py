@@ -1,144 +1,183 @@
-"""Article metadata from a page: meta tags, then og:/JSON-LD, then the page text.
+"""What an HTML page states about itself: meta tags, JSON-LD, ``<title>``, headline, URL.
 
 Gov CMSs (TRS, Hanweb, Kaipu) fill ``<meta name="ArticleTitle|PubDate|ContentSource|
-SiteName|Keywords">`` reliably, so those come first; news templates use og: and
-article: tags or JSON-LD; the rest is read from the lines around the article with
-the same field rules the line pass uses.
+SiteName|Keywords">`` reliably; news templates use og: and article: tags or JSON-LD.
+Each becomes a :class:`~cleaners.fields.Candidate` whose zone says which kind of
+statement it is; the field stage ranks them against the page's visible lines.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 
+from htmldate import find_date
 from selectolax.lexbor import LexborHTMLParser
 
-from .dates import parse_date
-from .lines import fields_in, normalise_field
+from .blocks import block_lines
+from .fields import Candidate, Fields, is_chinese, read_fields, url_candidates
+from .prune import NOISE_TAGS, node_text
 from .rules import RuleSet
+from .titles import HEADLINE_SEARCH, find_headline, split_title
 
-__all__ = ["fields_from_lines", "meta_fields", "split_title", "window"]
+__all__ = ["META_TAGS", "PageFacts", "align_lines", "html_fields", "page_candidates",
+           "read_page"]
 
-#: (field, meta name or property), in order of trust.
-META_TAGS: tuple[tuple[str, str], ...] = (
-    ("title", "ArticleTitle"), ("published", "PubDate"), ("source", "ContentSource"),
-    ("sitename", "SiteName"), ("keywords", "Keywords"), ("author", "Author"),
-    ("title", "og:title"), ("sitename", "og:site_name"), ("url", "og:url"),
-    ("published", "article:published_time"), ("published", "og:release_date"),
-    ("published", "publishdate"), ("published", "pubdate"), ("published", "publish_date"),
-    ("published", "weibo: article:create_at"),
-    ("author", "article:author"), ("source", "source"), ("source", "mediaid"),
-    ("keywords", "keywords"), ("keywords", "news_keywords"),
+#: (field, zone, meta name or property), in order of trust within a zone.
+META_TAGS: tuple[tuple[str, str, str], ...] = (
+    ("title", "gov-meta", "ArticleTitle"), ("published", "gov-meta", "PubDate"),
+    ("source", "gov-meta", "ContentSource"), ("sitename", "gov-meta", "SiteName"),
+    ("keywords", "gov-meta", "Keywords"), ("author", "gov-meta", "Author"),
+    ("title", "meta", "og:title"), ("sitename", "meta", "og:site_name"), ("url", "meta", "og:url"),
+    ("published", "meta", "article:published_time"), ("published", "meta", "og:release_date"),
+    ("published", "meta", "publishdate"), ("published", "meta", "pubdate"),
+    ("published", "meta", "publish_date"), ("published", "meta", "datePublished"),
+    ("published", "meta", "weibo: article:create_at"), ("published", "meta", "dc.date.issued"),
+    ("published", "modified", "dateUpdate"), ("published", "modified", "article:modified_time"),
+    ("published", "modified", "dateModified"),
+    ("author", "meta", "article:author"), ("source", "meta", "source"),
+    ("source", "meta", "mediaid"), ("keywords", "meta", "keywords"),
+    ("keywords", "meta", "news_keywords"),
 )
-_LOWER_META = {name.lower(): fieldname for fieldname, name in META_TAGS}
-_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—|–|\s-\s)\s*")
-# A bare "-" splits off a site name only when what follows reads like one
-# ("…城！-新华网"), so "1-10月" and "2023-2024学年" stay whole.
-_SITE_AFTER_HYPHEN = re.compile(
-    r"^(?P<title>.{4,}?)-(?P<site>[^-]{1,12}(?:网|报|台|站|在线|频道|政府|门户|中心|厅|局|委|部))$")
-_HEADER_WINDOW = 15
-_FOOTER_WINDOW = 10
-_DATE_LINE_MAX_CHARS = 80
+_META: dict[str, tuple[int, str, str]] = {}
+for _i, (_field, _zone, _name) in enumerate(META_TAGS):
+    _META.setdefault(_name.lower(), (_i, _field, _zone))
+#: JSON-LD keys -> fields; nesting deeper than this is not walked (a page's data,
+#: not a program, and a hostile page must not exhaust the stack).
+_JSON_LD_KEYS = {"headline": "title", "datePublished": "published", "dateCreated": "published",
+                 "author": "author", "creator": "author", "publisher": "sitename"}
+_JSON_LD_MAX_DEPTH = 8
+_SPACES = re.compile(r"\s+")
 
 
-def _meta_value(fieldname: str, raw: str) -> object | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if fieldname == "published":
-        return parse_date(raw)
-    if fieldname == "title":
-        return raw
-    return normalise_field(fieldname, raw)
+def _json_ld_values(data: object, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(key, text) pairs of the JSON-LD keys anywhere in ``data``, depth-bounded."""
+    if depth > _JSON_LD_MAX_DEPTH:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_values(item, depth + 1)
+        return
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        if key in _JSON_LD_KEYS:
+            if isinstance(value, str):
+                yield key, value
+            else:
+                people = value if isinstance(value, list) else [value]
+                names = [p.get("name") for p in people if isinstance(p, dict)]
+                names += [p for p in people if isinstance(p, str)]
+                for name in names:
+                    if isinstance(name, str):
+                        yield key, name
+        elif isinstance(value, (dict, list)):
+            yield from _json_ld_values(value, depth + 1)
 
 
-def _json_ld(tree: LexborHTMLParser) -> Iterable[tuple[str, str]]:
+def _json_ld(tree: LexborHTMLParser) -> Iterator[Candidate]:
     for node in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(node.text() or "")
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
-        items = data if isinstance(data, list) else data.get("@graph", [data])
-        for item in items:
-            if not isinstance(item, dict):
-                continue
-            if isinstance(item.get("headline"), str):
-                yield "title", item["headline"]
-            if isinstance(item.get("datePublished"), str):
-                yield "published", item["datePublished"]
-            author = item.get("author")
-            author = author[0] if isinstance(author, list) and author else author
-            if isinstance(author, dict) and isinstance(author.get("name"), str):
-                yield "author", author["name"]
-            publisher = item.get("publisher")
-            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
-                yield "sitename", publisher["name"]
+        for key, value in _json_ld_values(data):
+            yield Candidate(_JSON_LD_KEYS[key], value, "json-ld", f"json-ld:{key}")
 
 
-def meta_fields(tree: LexborHTMLParser) -> dict[str, object]:
-    """Fields from ``<meta>`` tags (gov first, then og:/article:) and JSON-LD."""
-    found: dict[str, tuple[int, object]] = {}
-    order = {name.lower(): i for i, (_, name) in enumerate(META_TAGS)}
+def page_candidates(tree: LexborHTMLParser, url: str | None) -> list[Candidate]:
+    """What the page's ``<meta>`` tags, JSON-LD and URL say (call before pruning)."""
+    found: list[Candidate] = []
     for node in tree.css("meta"):
         attrs = node.attributes
         key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "")
-        key = key.strip().lower()
-        fieldname = _LOWER_META.get(key)
+        entry = _META.get(key.strip().lower())
         content = attrs.get("content")
-        if not fieldname or not content:
-            continue
-        value = _meta_value(fieldname, content)
-        rank = order[key]
-        if value and (fieldname not in found or rank < found[fieldname][0]):
-            found[fieldname] = (rank, value)
-    fields = {name: value for name, (_, value) in found.items()}
-    for fieldname, raw in _json_ld(tree):
-        if fieldname not in fields:
-            value = _meta_value(fieldname, raw)
-            if value:
-                fields[fieldname] = value
-    return fields
+        if entry is not None and content and content.strip():
+            order, fieldname, zone = entry
+            found.append(Candidate(fieldname, content, zone, f"meta:{META_TAGS[order][2]}", order))
+    found.extend(_json_ld(tree))
+    return found + url_candidates(url)
 
 
-def split_title(page_title: str, heading: str | None = None) -> tuple[str | None, str | None]:
-    """Split a ``<title>`` into (title, site name) on its "_" / "-" / "|" suffix.
-
-    When the page has a heading that the ``<title>`` starts with, the heading is the
-    title and the rest is the site name, so a "-" inside a title ("1-10月…") survives.
-    """
-    page_title = re.sub(r"\s+", " ", page_title or "").strip()
-    if not page_title:
-        return (heading or None), None
-    if heading and page_title.startswith(heading) and len(heading) < len(page_title):
-        rest = _TITLE_SEPARATORS.split(page_title[len(heading):].strip(" _|-—–"))
-        parts = [p for p in rest if p]
-        return heading, (parts[-1] if parts else None)
-    parts = [p for p in _TITLE_SEPARATORS.split(page_title) if p]
-    if len(parts) == 1:
-        m = _SITE_AFTER_HYPHEN.match(parts[0])
-        return (m["title"], m["site"]) if m else (parts[0], None)
-    site = parts[-1]
-    if re.fullmatch(r"[\w.-]+\.(?:cn|com|net|org)", site) and len(parts) > 2:
-        site = parts[-2]
-    return parts[0], site
+def align_lines(before: Sequence[str], after: Sequence[tuple[str, bool]]
+                ) -> tuple[list[str], list[bool], list[int]]:
+    """The page's lines after pruning (``(text, inside the article)``) with the lines
+    the pruning removed put back where they stood: (lines, inside, removed indexes)."""
+    texts = [text for text, _ in after]
+    lines: list[str] = []
+    inside: list[bool] = []
+    removed: list[int] = []
+    matcher = SequenceMatcher(None, list(before), texts, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            removed.extend(range(len(lines), len(lines) + i2 - i1))
+            lines.extend(before[i1:i2])
+            inside.extend([False] * (i2 - i1))
+        if tag != "delete":
+            lines.extend(texts[j1:j2])
+            inside.extend(flag for _, flag in after[j1:j2])
+    return lines, inside, removed
 
 
-def fields_from_lines(lines: list[str], rules: RuleSet) -> dict[str, object]:
-    """Fields the field rules find in ``lines``; the first line that gives one wins."""
-    fields = fields_in(lines, rules)
-    if "published" not in fields:  # an unlabelled date near the title
-        date = next((parse_date(line) for line in lines
-                     if len(line) <= _DATE_LINE_MAX_CHARS and parse_date(line)), None)
-        if date:
-            fields["published"] = date
-    return fields
+@dataclass(frozen=True)
+class PageFacts:
+    """What a page states before pruning: its candidates, titles and visible lines."""
+
+    candidates: list[Candidate]
+    page_title: str
+    headings: list[str]
+    declared_lang: str | None
+    lines: list[str]
+    html: str
 
 
-def window(lines: list[tuple[str, bool]]) -> list[str]:
-    """Lines near the article, nearest first: before it, then after it."""
-    first = next((i for i, (_, inside) in enumerate(lines) if inside), len(lines))
-    last = max((i for i, (_, inside) in enumerate(lines) if inside), default=len(lines) - 1)
-    before = [t for t, _ in reversed(lines[max(0, first - _HEADER_WINDOW):first])]
-    after = [t for t, _ in lines[last + 1:last + 1 + _FOOTER_WINDOW]]
-    return before + after
+def read_page(tree: LexborHTMLParser, html: str, url: str | None) -> PageFacts:
+    """Read the page's own statements and its visible lines (strips the noise tags,
+    so call it before pruning: the field stage needs the lines pruning removes)."""
+    candidates = page_candidates(tree, url)
+    title_node = tree.css_first("title")
+    page_title = _SPACES.sub(" ", node_text(title_node) if title_node is not None else "")
+    headings = [node_text(n) for n in tree.css("h1, h2")]
+    html_node = tree.css_first("html")
+    lang = html_node.attributes.get("lang") if html_node is not None else None
+    tree.strip_tags(NOISE_TAGS)
+    lines = [line.text for line in block_lines(tree.body)] if tree.body is not None else []
+    return PageFacts(candidates, page_title.strip(), headings, lang, lines, html)
+
+
+def _htmldate(html: str) -> Candidate | None:
+    """htmldate in its safe mode (no extensive search), checked like any date."""
+    try:
+        day = find_date(html, extensive_search=False, original_date=True)
+    except Exception:  # htmldate's parsers raise assorted errors on odd pages: no date
+        return None
+    return Candidate("published", day, "htmldate", "htmldate") if day else None
+
+
+def html_fields(facts: PageFacts, after: Sequence[tuple[str, bool]], text: str,
+                rules: RuleSet) -> Fields:
+    """The page's fields: its statements and its lines (pruned ones put back)."""
+    lines, inside, removed = align_lines(facts.lines, after)
+    start = next((i for i, flag in enumerate(inside) if flag), len(lines))
+    end = max((i + 1 for i, flag in enumerate(inside) if flag), default=start)
+    field_rules, screen = rules.of_kind("field"), rules.screen("field")
+    near = range(max(0, start - HEADLINE_SEARCH), min(len(lines), start + 2))
+    meta_lines = [i in near and screen is not None and screen.search(lines[i]) and any(
+        len(lines[i]) <= r.max_chars and r.search(lines[i]) for r in field_rules)
+        for i in range(len(lines))]
+    headline = find_headline(lines, start, facts.page_title, facts.headings, meta_lines)
+    chinese = is_chinese(text or facts.page_title, facts.declared_lang)
+    stated = list(facts.candidates)
+    title, site = split_title(facts.page_title, lines[headline] if headline is not None else None)
+    stated += [Candidate("title", title or "", "title", "title"),
+               Candidate("sitename", site or "", "title", "title")]
+    if not chinese and not any(c.name == "published" and c.zone in ("meta", "json-ld")
+                               for c in stated):
+        found = _htmldate(facts.html)
+        stated += [found] if found is not None else []
+    return read_fields(lines, start, end, rules, headline=headline, removed=removed,
+                       stated=stated, chinese=chinese)

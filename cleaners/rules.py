@@ -14,6 +14,8 @@ Kinds:
                 text the heading line and everything after it
 ``field``       short lines holding metadata: the named groups of a pattern (``source``,
                 ``published`` …) fill Article fields and the line leaves the body
+``byline``      metadata inside a body paragraph (新华社北京10月28日电（记者 张三）…, a
+                trailing （张三 李四）): the named groups fill fields, the line stays
 
 Every pattern, built-in or user, must pass :func:`cleaners.backtrack.nested_quantifier`
 (no unbounded quantifier inside a repeated group) or its file is refused: a rule must
@@ -39,7 +41,7 @@ from .script import convert
 
 __all__ = ["KINDS", "Rule", "RuleSet", "default_rules", "load_rules"]
 
-KINDS = ("content", "drop", "drop-list", "field")
+KINDS = ("content", "drop", "drop-list", "field", "byline")
 FIELDS = ("url", "title", "published", "source", "author", "editor", "sitename", "keywords",
           "original_url")
 _KEYS = {"name", "kind", "selectors", "patterns", "why", "examples", "max_chars"}
@@ -242,7 +244,7 @@ def _build_rule(entry: dict, path: str, raw: str) -> Rule:
     patterns = _strings(entry.get("patterns"), "patterns", path, line, name)
     if not selectors and not patterns:
         raise RulesError(path, "a rule needs selectors or patterns", line=line, rule=name)
-    if kind in ("field", "drop-list") and not patterns:
+    if kind in ("field", "byline", "drop-list") and not patterns:
         raise RulesError(path, f"a {kind} rule needs patterns", line=line, rule=name)
     if kind == "content" and not selectors:
         raise RulesError(path, "a content rule needs selectors", line=line, rule=name)
@@ -259,7 +261,7 @@ def _build_rule(entry: dict, path: str, raw: str) -> Rule:
         risk = nested_quantifier(pattern)
         if risk is not None:
             raise RulesError(path, f"pattern {pattern!r} refused: {risk}", line=line, rule=name)
-    if kind == "field":
+    if kind in ("field", "byline"):
         for p in compiled:
             groups = set(p.groupindex)
             if not groups or not groups <= set(FIELDS):

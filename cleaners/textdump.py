@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 from .article import Article, Removal
-from .dates import find_dates
-from .lang import language_fields
-from .lines import LINE_KINDS, clean_lines, fields_in
+from .fields import Candidate, is_chinese, read_fields, to_article, url_candidates
+from .lines import LINE_KINDS, clean_lines
 from .rules import Rule, RuleSet
 from .segment import is_sentence, select_body
 from .templates import SiteTemplate
+from .titles import find_headline
 
 __all__ = ["clean_dump"]
 
@@ -80,31 +80,23 @@ def clean_dump(text: str, url: str | None, rules: RuleSet,
     header, trailer = lines[:start], lines[end:]
     title = lines[title_at] if title_at is not None else _title(header, matched[:start])
 
-    fields = fields_in(reversed(header), rules)
-    if "published" not in fields:  # a date split over header lines
-        meta_lines = [line for line, rule in zip(header, matched[:start], strict=True)
-                      if rule is None or rule.name.startswith("meta.")]
-        dates = find_dates("\n".join(meta_lines))
-        if dates:
-            fields["published"] = dates[-1][1]
-
     body = [line for line, rule in zip(lines[start:end], matched[start:end], strict=True)
             if line != title and (rule is None or rule is not site_rule)]
     cleaned = clean_lines(body, rules)
     trailing = clean_lines(trailer, rules, trailer=True)
-    for key, value in {**trailing.fields, **cleaned.fields}.items():
-        fields.setdefault(key, value)
 
     removed = [Removal(rule.name if rule else "body.before", line[:_SNIPPET_CHARS])
                for line, rule in zip(header, matched[:start], strict=True) if line != title]
     removed += dropped + cleaned.removed + trailing.removed
     removed += [Removal("body.after", line[:_SNIPPET_CHARS]) for line in trailing.lines]
     body_text = "\n".join(cleaned.lines)
-    return Article(
-        url=url or fields.get("url"), title=title, text=body_text,
-        published=fields.get("published"), source=fields.get("source"),
-        author=fields.get("author"), editor=fields.get("editor"),
-        sitename=fields.get("sitename"), keywords=list(fields.get("keywords") or []),
-        original_url=fields.get("original_url"),
-        **language_fields(body_text or (title or "")), removed=removed,
-    )
+    headline = title_at if title_at is not None else find_headline(
+        lines, start, "", (), [rule is not None and rule.kind == "field" for rule in matched],
+        ruled=[rule is not None for rule in matched])
+    if headline is None:
+        headline = max((i for i, line in enumerate(header) if line == title), default=None)
+    found = read_fields(lines, start, end, rules, headline=headline,
+                        chinese=is_chinese(body_text or (title or "")),
+                        stated=[Candidate("title", title or "", "title", "title")]
+                        + url_candidates(url))
+    return to_article(found, text=body_text, removed=removed, url=url)

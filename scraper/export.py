@@ -99,6 +99,7 @@ def export_articles(articles: Iterator[StoredArticle], out: TextIO, fmt: str) ->
         elif writer is not None:
             meta = _metadata(stored)
             meta["keywords"] = ";".join(stored.article.keywords)
+            meta["provenance"] = json.dumps(stored.article.provenance, ensure_ascii=False)
             writer.writerow({k: csv_cell(record[k] if k in ("id", "text") else meta.get(k))
                              for k in _CSV_COLUMNS})
         elif fmt == "md":

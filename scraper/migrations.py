@@ -151,8 +151,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         ALTER TABLE articles ADD COLUMN located_by TEXT;  -- content rule name, 'score', NULL
     """),
+    ("0008-article-provenance", """
+        ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';  -- field -> origin
+    """),
     # How the body was found, and the attachment links (附件) as JSON [[name, url], ...].
-    ("0008-body-source-attachments", """
+    ("0009-body-source-attachments", """
         ALTER TABLE articles ADD COLUMN body_source TEXT;
         ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     """),

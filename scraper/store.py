@@ -38,7 +38,7 @@ DEFAULT_DB = "data/zhengwen.sqlite"
 # encoding (a column of the version); lists are stored as JSON.
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
                         if f.name not in ("url", "encoding"))
-_JSON_FIELDS = frozenset({"keywords", "removed", "attachments"})
+_JSON_FIELDS = frozenset({"keywords", "removed", "provenance", "attachments"})
 # The columns _stored() and _response() read, in their order.
 _ARTICLE_SELECT = ("SELECT a.id, a.url, a.version, a.source_id, a.final_url, a.fetched_at, "
                    "a.http_status, a.encoding, "

@@ -35,6 +35,10 @@ def test_rule_example(rule, example: str) -> None:
         removed = prune_tree(tree, alone)
         assert [r.rule for r in removed] and all(r.rule == rule.name for r in removed)
         assert "正文内容" in tree.body.text()
+    elif rule.kind == "byline":
+        assert rule.search(example) is not None
+        result = clean_lines([example], alone)
+        assert result.lines == [example.strip()] and result.removed == []
     else:
         result = clean_lines(["正文第一段，这是文章的内容。", example], alone)
         assert [r.rule for r in result.removed] == [rule.name]

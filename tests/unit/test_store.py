@@ -35,6 +35,15 @@ def test_versions_grow_only_with_changed_text(tmp_path: Path) -> None:
         assert archive.response_of(stored[0].id).body == b"<p>x</p>"
 
 
+def test_provenance_is_kept(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.sqlite") as archive:
+        article = Article(title="标题", text="正文一", published="2024-05-20",
+                          provenance={"title": "heading", "published": "meta:PubDate"})
+        _store(archive, article)
+        (stored,) = archive.articles()
+        assert stored.article.provenance == article.provenance
+
+
 def test_one_writer_at_a_time(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite"
     with Archive(db, command="reclean"):
