@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .tree import node_text
+from .tree import node_text, within
 
 __all__ = ["find_attachments"]
 
@@ -29,19 +29,11 @@ _LABEL_DEPTH = 3
 
 def _labelled(link: LexborNode) -> bool:
     """Whether the link or a close ancestor starts with an attachment label."""
-    node = link
+    node: LexborNode | None = link
     for _ in range(_LABEL_DEPTH + 1):
         if node is None or node.tag in ("body", "html"):
             return False
         if _LABEL.match(node_text(node)):
-            return True
-        node = node.parent
-    return False
-
-
-def _inside(node: LexborNode, ids: set[int]) -> bool:
-    while node is not None:
-        if node.mem_id in ids:
             return True
         node = node.parent
     return False
@@ -63,7 +55,7 @@ def find_attachments(tree: LexborHTMLParser, body: Sequence[LexborNode],
         absolute = urljoin(base, href)
         if absolute in found:
             continue
-        if _inside(link, ids) or _labelled(link):
+        if within(link, ids) or _labelled(link):
             name = node_text(link) or unquote(urlsplit(absolute).path.rsplit("/", 1)[-1])
             found[absolute] = name
     return [(name, link) for link, name in found.items()]

@@ -78,7 +78,7 @@ def _has_table(lines: list[str]) -> bool:
     return any("\t" in line for line in lines)
 
 
-def _enclosing(node: LexborNode, page: set[str]) -> tuple[int, float] | None:
+def _enclosing(node: LexborNode | None, page: set[str]) -> tuple[int, float] | None:
     """Depth above ``node`` of the first ancestor holding most of ``page``, and the
     share of that ancestor's text that ``page`` accounts for."""
     for depth in range(_MAX_DEPTH + 1):

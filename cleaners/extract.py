@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import trafilatura
 from selectolax.lexbor import LexborNode
@@ -21,7 +22,7 @@ __all__ = ["extract_lines", "extract_page"]
 _MIN_KEPT_SHARE = 0.2  # trafilatura keeping less than this of the element failed
 _SAME_LINES_SHARE = 0.9
 _WS = re.compile(r"\s+")
-_OPTIONS = dict(include_tables=True, include_comments=False, favor_recall=True,
+_OPTIONS: dict[str, Any] = dict(include_tables=True, include_comments=False, favor_recall=True,
                 deduplicate=False, include_images=False, include_links=False,
                 with_metadata=False)
 

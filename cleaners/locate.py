@@ -19,7 +19,7 @@ from functools import cached_property
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .rules import RuleSet
-from .tree import link_density, node_text
+from .tree import link_density, node_text, within
 
 __all__ = ["Located", "locate_content"]
 
@@ -86,14 +86,6 @@ def _paragraphs(root: LexborNode) -> list[Paragraph]:
     return found
 
 
-def _inside(node: LexborNode, ids: set[int]) -> bool:
-    while node is not None:
-        if node.mem_id in ids:
-            return True
-        node = node.parent
-    return False
-
-
 def _best(paragraphs: list[Paragraph]) -> tuple[LexborNode, float] | None:
     """The best-scoring element and its share of the paragraphs' score."""
     scores: dict[int, float] = {}
@@ -130,7 +122,7 @@ def _in_listing(node: LexborNode) -> bool:
 def _rival(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
     """Share of the page's paragraph score held by the best element outside ``nodes``."""
     ids = {n.mem_id for n in nodes}
-    outside = [p for p in paragraphs if not _inside(p[0], ids)]
+    outside = [p for p in paragraphs if not within(p[0], ids)]
     best = _best(outside)
     if best is None:
         return 0.0
@@ -143,7 +135,7 @@ def _share(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
     if not total:
         return 1.0
     ids = {n.mem_id for n in nodes}
-    return sum(score for para, score in paragraphs if _inside(para, ids)) / total
+    return sum(score for para, score in paragraphs if within(para, ids)) / total
 
 
 def _template_siblings(node: LexborNode, paragraphs: list[Paragraph]) -> tuple[LexborNode, ...]:
@@ -187,7 +179,7 @@ def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     if by_rule is not None:
         root, how = by_rule
         ids = {root.mem_id}
-        scored = _best([p for p in page if _inside(p[0], ids)])
+        scored = _best([p for p in page if within(p[0], ids)])
         node = root
         if scored and scored[0].mem_id != root.mem_id and scored[1] >= _NARROW_SHARE:
             node, how = scored[0], f"{how}+score"
