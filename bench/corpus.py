@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["CORPUS_ENV", "GoldPage", "corpus_dir", "gold_pages", "all_pages"]
+__all__ = ["CORPUS_ENV", "SETS", "GoldPage", "all_pages", "corpus_dir", "gold_pages"]
 
 CORPUS_ENV = "ZHENGWEN_CORPUS"
 
@@ -46,15 +46,36 @@ def _manifest(root: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def gold_pages(root: Path) -> list[GoldPage]:
-    """Pages with independent gold: magic-html full text, trafilatura snippets."""
-    pages: list[GoldPage] = []
-    for gold in sorted((root / "raw" / "magic-html" / "gold").glob("*.json")):
+#: The gold sets, in report order: Chinese full text, other languages, English, snippets.
+SETS = ("magic-html", "magic-html-other", "aeb", "trafilatura")
+
+
+def _magic_html(root: Path, source: str) -> list[GoldPage]:
+    """magic-html's layout: ``gold/<sha256>.json`` ({url, content}) beside ``htmls/``."""
+    pages = []
+    for gold in sorted((root / "raw" / source / "gold").glob("*.json")):
         data = json.loads(gold.read_text(encoding="utf-8"))
-        pages.append(GoldPage(name=f"magic-html/{data['key'][:10]}",
-                              path=root / "raw" / "magic-html" / "htmls" / f"{data['key']}.html",
-                              url=data.get("url"), source="magic-html",
-                              gold_text=data["content"]))
+        pages.append(GoldPage(name=f"{source}/{gold.stem[:10]}",
+                              path=root / "raw" / source / "htmls" / f"{gold.stem}.html",
+                              url=data.get("url"), source=source, gold_text=data["content"]))
+    return pages
+
+
+def _aeb(root: Path) -> list[GoldPage]:
+    """The article-extraction-benchmark: one ``ground-truth.json`` keyed by page hash."""
+    path = root / "raw" / "aeb" / "ground-truth.json"
+    if not path.is_file():
+        return []
+    truth = json.loads(path.read_text(encoding="utf-8"))
+    return [GoldPage(name=f"aeb/{key[:10]}", path=root / "raw" / "aeb" / "html" / f"{key}.html",
+                     url=entry.get("url"), source="aeb", gold_text=entry["articleBody"])
+            for key, entry in sorted(truth.items())]
+
+
+def gold_pages(root: Path) -> list[GoldPage]:
+    """Pages with independent gold: full text (magic-html, magic-html-other, aeb) and
+    with/without snippets (trafilatura)."""
+    pages = _magic_html(root, "magic-html") + _magic_html(root, "magic-html-other") + _aeb(root)
     for gold in sorted((root / "raw" / "trafilatura" / "gold").glob("*.json")):
         data = json.loads(gold.read_text(encoding="utf-8"))
         meta = {k: data[k] for k in ("title", "author", "date") if data.get(k)}

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from .article import Article
+from .attachments import find_attachments
 from .blocks import block_lines
+from .body import find_body
 from .decode import decode_bytes
 from .errors import typed_failures
-from .extract import extract_lines
 from .fields import to_article
 from .lines import clean_lines
-from .locate import locate_content
 from .metadata import html_fields, read_page
 from .prune import prune_tree
 from .rules import RuleSet, resolve_rules
@@ -49,20 +50,21 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     removed = prune_tree(tree, ruleset)
     if template is not None:
         removed += template.prune(tree, ruleset)
-    located = locate_content(tree, ruleset)
-    body = extract_lines(located.node, url) if located is not None else []
-    page = ([(line.text, line.inside) for line in block_lines(tree.body, located.node)]
-            if tree.body is not None and located is not None else [])
-    cleaned = clean_lines(body, ruleset)
+    body = find_body(tree, ruleset, url)
+    page = ([(line.text, line.inside) for line in block_lines(tree.body, body.node)]
+            if tree.body is not None and body.node is not None else [])
+    cleaned = clean_lines(body.lines, ruleset)
 
     found = html_fields(facts, page, "\n".join(cleaned.lines), ruleset)
     title = found.value("title")
     lines = cleaned.lines
     if lines and title and lines[0].replace(" ", "") == title.replace(" ", ""):
         lines = lines[1:]
-    return to_article(found, text="\n".join(lines), removed=removed + cleaned.removed,
-                      url=url, encoding=encoding, declared_lang=facts.declared_lang,
-                      located_by=located.how if located is not None else None)
+    article = to_article(found, text="\n".join(lines), removed=removed + cleaned.removed,
+                         url=url, encoding=encoding, declared_lang=facts.declared_lang,
+                         located_by=body.located_by)
+    return replace(article, body_source=body.how,
+                   attachments=find_attachments(tree, body.nodes, url))
 
 
 @typed_failures

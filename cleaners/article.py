@@ -26,6 +26,12 @@ class Article:
     each field came from (it explains the values and takes no part in comparisons):
     ``meta:PubDate``, ``json-ld:datePublished``, ``url``,
     ``title``, or ``line:<rule name>@<zone>`` for a line of the page.
+    ``body_source`` says how the body was found: a content rule's name, ``score``
+    (paragraph scoring; ``+siblings`` when sibling containers of the article joined),
+    or ``page:extends`` / ``page:replaces`` when trafilatura's reading of the whole
+    pruned page was taken over the located block. ``attachments`` holds the
+    attached files (附件) as (name, absolute URL). Table rows are lines of
+    tab-separated cells.
     ``language`` is ``zh`` for Chinese, with ``script`` ``Hans`` or ``Hant``; for other
     pages it is the page's own tag and ``script`` is ``None``.
     ``located_by`` tells how the body was found in an HTML page: the name of the
@@ -49,9 +55,13 @@ class Article:
     removed: list[Removal] = field(default_factory=list)
     located_by: str | None = None
     provenance: dict[str, str] = field(default_factory=dict, compare=False)
+    # Provenance, not content: a change of route alone is no new version on reclean.
+    body_source: str | None = field(default=None, compare=False)
+    attachments: list[tuple[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: plain dicts, lists and strings."""
         data = asdict(self)
         data["removed"] = [{"rule": r.rule, "text": r.text} for r in self.removed]
+        data["attachments"] = [list(a) for a in self.attachments]
         return data

@@ -2,39 +2,57 @@
 
 The only module importing trafilatura. The located element alone is handed over,
 wrapped in a bare document, so trafilatura formats paragraphs and tables without
-walking (or picking up) the rest of the page.
+walking (or picking up) the rest of the page. :func:`extract_page` is the other
+candidate: trafilatura's own choice over the whole pruned page.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import trafilatura
 from selectolax.lexbor import LexborNode
 
 from .blocks import block_lines
 
-__all__ = ["extract_lines"]
+__all__ = ["extract_lines", "extract_page"]
 
 _MIN_KEPT_SHARE = 0.2  # trafilatura keeping less than this of the element failed
 _SAME_LINES_SHARE = 0.9
 _WS = re.compile(r"\s+")
+_OPTIONS: dict[str, Any] = dict(include_tables=True, include_comments=False, favor_recall=True,
+                deduplicate=False, include_images=False, include_links=False,
+                with_metadata=False)
 
 
 def _visible(text: str) -> int:
     return len(_WS.sub("", text))
 
 
-def extract_lines(node: LexborNode, url: str | None = None) -> list[str]:
-    """The element's article text as lines (paragraphs and table rows)."""
-    document = f"<html><body>{node.html or ''}</body></html>"
-    text = trafilatura.extract(document, url=url, include_tables=True, include_comments=False,
-                               favor_recall=True, deduplicate=False, include_images=False,
-                               include_links=False, with_metadata=False) or ""
-    own = [line.text for line in block_lines(node)]
+def _row(line: str) -> str:
+    """A table row as trafilatura writes it (``| a | b |``) as tab-separated cells."""
+    if len(line) > 2 and line.startswith("|") and line.endswith("|") and line.count("|") > 2:
+        return "\t".join(cell.strip() for cell in line[1:-1].split(" | "))
+    return line
+
+
+def _lines(text: str) -> list[str]:
+    """Non-empty lines; table rows become tab-separated cells."""
+    return [_row(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def extract_lines(nodes: LexborNode | Sequence[LexborNode], url: str | None = None) -> list[str]:
+    """The element's (or consecutive elements') article text as lines; a table row
+    is one line of tab-separated cells."""
+    nodes = (nodes,) if isinstance(nodes, LexborNode) else tuple(nodes)
+    document = f"<html><body>{''.join(n.html or '' for n in nodes)}</body></html>"
+    text = trafilatura.extract(document, url=url, **_OPTIONS) or ""
+    own = [line.text for node in nodes for line in block_lines(node)]
     if _visible(text) < _MIN_KEPT_SHARE * _visible("".join(own)):
         return own
-    kept = [line.strip() for line in text.splitlines() if line.strip()]
+    kept = _lines(text)
     # trafilatura drops a repeated short line ("成人票原价：60元" under each of ten
     # sights) after its first use. When its lines are the element's own lines, let it
     # choose which lines are article and keep them as often as the page has them.
@@ -44,3 +62,8 @@ def extract_lines(node: LexborNode, url: str | None = None) -> list[str]:
             _SAME_LINES_SHARE * len(chosen)):
         return restored
     return kept
+
+
+def extract_page(html: str, url: str | None = None) -> list[str]:
+    """trafilatura's article lines for a whole (pruned) page."""
+    return _lines(trafilatura.extract(html, url=url, fast=True, **_OPTIONS) or "")

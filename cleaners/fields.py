@@ -373,13 +373,14 @@ def to_article(found: Fields, *, text: str, removed: list[Removal], url: str | N
     """The one assembly of an Article, for HTML pages and text dumps alike."""
     title = found.value("title")
     keywords = found.keywords.value if found.keywords is not None else ()
+    lang = language_fields(text or (title or ""), declared_lang)
     return Article(
         url=url or found.value("url"), title=title, text=text,
         published=found.value("published"), source=found.value("source"),
         author=found.value("author"), editor=found.value("editor"),
         sitename=found.value("sitename"), keywords=list(keywords),
         original_url=found.value("original_url"),
-        **language_fields(text or (title or ""), declared_lang), encoding=encoding,
+        language=lang["language"], script=lang["script"], encoding=encoding,
         removed=removed, located_by=located_by, provenance=found.provenance(),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from .article import Article
 
 __all__ = ["to_markdown", "to_text"]
@@ -11,9 +13,27 @@ _META_LABELS = (("published", "Published"), ("source", "Source"), ("author", "Au
                 ("original_url", "Original URL"))
 
 
+def _gfm_table(rows: list[str]) -> list[str]:
+    """Tab-separated rows as a GFM table: the first row heads it, then the ``---`` row."""
+    cells = [[c.strip().replace("|", "\\|") for c in row.split("\t")] for row in rows]
+    width = max(len(r) for r in cells)
+    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in cells]
+    lines.insert(1, "|" + "---|" * width)
+    return lines
+
+
+def _body(text: str) -> list[str]:
+    """Paragraphs separated by blank lines; consecutive table rows as one table."""
+    blocks: list[str] = []
+    for is_row, group in groupby(text.splitlines(), key=lambda line: "\t" in line):
+        lines = list(group)
+        blocks.extend(["\n".join(_gfm_table(lines))] if is_row else lines)
+    return [block + "\n" for block in blocks]
+
+
 def to_markdown(article: Article, *, path: str | None = None) -> str:
-    """A heading, a metadata list (with the input's ``path`` when given) and the
-    body paragraphs."""
+    """A heading, a metadata list (with the input's ``path`` when given), the body
+    paragraphs and tables, the attachments."""
     lines = [f"# {article.title or '(untitled)'}", ""]
     if path is not None:
         lines.append(f"- Path: {path}")
@@ -24,7 +44,10 @@ def to_markdown(article: Article, *, path: str | None = None) -> str:
     if article.keywords:
         lines.append(f"- Keywords: {', '.join(article.keywords)}")
     lines.append("")
-    lines.extend(p + "\n" for p in article.text.splitlines())
+    lines.extend(_body(article.text))
+    if article.attachments:
+        lines.extend(["## Attachments", ""] + [f"- [{name}]({url})"
+                                              for name, url in article.attachments])
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -81,6 +81,10 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
         line = raw.strip()
         if not line:
             continue
+        if "\t" in line:
+            # A table row: its cells (时间, 来源 as column headers) are data, not labels.
+            result.lines.append(line)
+            continue
         if line not in screened:  # text repeats lines; each is screened once
             screened[line] = any_rule.search(line)
         if not screened[line]:  # most lines: no rule can match

@@ -1,71 +1,97 @@
 """Find the element that holds the article: a content rule, else paragraph scoring.
 
-The scoring follows readability's idea, tuned for Chinese: every paragraph-like block
-credits its parent (and half to the grandparent) with its length and its count of
-Chinese punctuation; link-heavy candidates are discounted. The winner is handed to
-trafilatura alone, so sidebars and comment areas never reach the extractor.
+The scoring follows readability's idea: every paragraph-like block credits its
+parent (and half to the grandparent) with its length and its count of clause and
+sentence marks, in any script (Chinese 。，、, Latin . , ; Japanese 、。 …);
+link-heavy candidates and items of a long list (teasers of a feed, each as long as
+a short article) are discounted. An article split over sibling containers of
+one template (``div.story-column`` × 5) is taken whole: the siblings that share the
+winner's tag and class and hold paragraphs join it. The result also says which share
+of the page's paragraph score it holds, the evidence the body choice weighs.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .prune import node_text
 from .rules import RuleSet
-from .tree import TextIndex
+from .tree import link_density, node_text, within
 
 __all__ = ["Located", "locate_content"]
 
 _PARAGRAPH_TAGS = "p, td, pre, blockquote, li, dd, h2, h3, h4, section, div, span, font"
-_PUNCT = re.compile(r"[，。、；：！？,;]")
+_OWN_TEXT_TAGS = frozenset(["div", "section", "span", "font", "td", "li", "dd"])
+# Clause and sentence marks: CJK full-width ones anywhere, Latin ones before a space.
+_PUNCT = re.compile(r"[，。、；：！？｡､]|[,.;:!?](?=\s|$)|[؟،।]")
 _MIN_PARAGRAPH_CHARS = 20
 _MIN_CONTENT_CHARS = 10
+_MIN_TABLE_ROWS = 3
 _NARROW_SHARE = 0.2
+_SIBLING_SHARE = 0.2  # of the winner's score: less, and a same-template sibling is not article
+_TOP_CANDIDATES = 8
+_LISTING_DEPTH = 4       # an li this close above a candidate...
+_LISTING_ITEMS = 4       # ...among this many li siblings makes it a feed item
+_LIST_ITEM_WEIGHT = 0.3
 _CANDIDATE_TAGS = {"div", "article", "section", "td", "main", "body", "form", "center",
                    "table", "tbody", "font", "dd", "li", "span", "blockquote"}
 
 
+Paragraph = tuple[LexborNode, float]
+
+
 @dataclass(frozen=True)
 class Located:
-    """The content element and how it was found (a rule name or ``"score"``)."""
+    """The content element(s) and how they were found (a rule name or ``"score"``).
+
+    ``nodes`` is the element followed by same-template siblings that continue the
+    article; ``share`` is the part of the page's paragraph score inside them and
+    ``rival`` the part held by the best-scoring element outside them.
+    """
 
     node: LexborNode
     how: str
+    share: float = 1.0
+    nodes: tuple[LexborNode, ...] = ()
+    paragraphs: list[Paragraph] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def rival(self) -> float:
+        """Worked out on demand: most pages are settled by ``share`` alone."""
+        return _rival(self.paragraphs, self.nodes) if self.share < 1.0 else 0.0
 
 
-def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
-    for rule in rules.of_kind("content"):
-        for selector in rule.selectors:
-            best, best_len = None, 0
-            for node in tree.css(selector):
-                length = len(node_text(node))
-                if length > best_len:
-                    best, best_len = node, length
-            if best is not None and best_len >= _MIN_CONTENT_CHARS:
-                return Located(best, rule.name)
-    return None
+def _paragraphs(root: LexborNode) -> list[Paragraph]:
+    """Every paragraph-like block under ``root`` with its score."""
+    found: list[Paragraph] = []
+    for para in root.css(_PARAGRAPH_TAGS):
+        # A container counts as a paragraph only for text directly inside it.
+        text = (para.text(deep=False, strip=True) if para.tag in _OWN_TEXT_TAGS
+                else node_text(para))
+        if len(text) < _MIN_PARAGRAPH_CHARS:
+            continue
+        found.append((para, 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)))
+    # A data table (rows of short cells, no table inside) is one paragraph whose rows
+    # count as its clauses: a schedule or a list of figures has no sentence to score.
+    for table in root.css("table"):
+        rows = len(table.css("tr"))
+        if rows < _MIN_TABLE_ROWS or any(t.mem_id != table.mem_id for t in table.css("table")):
+            continue
+        text = node_text(table)
+        if len(text) >= _MIN_PARAGRAPH_CHARS:
+            found.append((table, 1 + rows + min(len(text) / 50, 6)))
+    return found
 
 
-def _by_score(root: LexborNode) -> tuple[LexborNode, float] | None:
-    """The best-scoring element under ``root`` and its share of all paragraph score."""
+def _best(paragraphs: list[Paragraph]) -> tuple[LexborNode, float] | None:
+    """The best-scoring element and its share of the paragraphs' score."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     total = 0.0
-    for para in root.css(_PARAGRAPH_TAGS):
-        if para.tag in ("div", "section", "span", "font", "td", "li", "dd"):
-            # A container counts as a paragraph only for text directly inside it.
-            own = para.text(deep=False, strip=True)
-            if len(own) < _MIN_PARAGRAPH_CHARS:
-                continue
-            text = own
-        else:
-            text = node_text(para)
-            if len(text) < _MIN_PARAGRAPH_CHARS:
-                continue
-        score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 50, 6)
+    for para, score in paragraphs:
         total += score
         parent = para if para.tag in ("div", "td", "section") else para.parent
         for share, node in ((1.0, parent), (0.5, parent.parent if parent else None)):
@@ -75,9 +101,68 @@ def _by_score(root: LexborNode) -> tuple[LexborNode, float] | None:
             nodes[node.mem_id] = node
     if not scores:
         return None
-    index = TextIndex(root, 0)  # one walk for every candidate's link density
-    best_id = max(scores, key=lambda i: scores[i] * (1 - index.link_density(nodes[i])))
+    top = sorted(scores, key=scores.__getitem__, reverse=True)[:_TOP_CANDIDATES]
+    best_id = max(top, key=lambda i: scores[i] * (1 - link_density(nodes[i]))
+                  * (_LIST_ITEM_WEIGHT if _in_listing(nodes[i]) else 1.0))
     return nodes[best_id], scores[best_id] / total
+
+
+def _in_listing(node: LexborNode) -> bool:
+    """Whether ``node`` is (inside) one item of a list of many: a teaser in a feed."""
+    for _ in range(_LISTING_DEPTH):
+        if node is None or node.parent is None:
+            return False
+        if node.tag == "li":
+            items = sum(1 for child in node.parent.iter() if child.tag == "li")
+            return items >= _LISTING_ITEMS
+        node = node.parent
+    return False
+
+
+def _rival(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
+    """Share of the page's paragraph score held by the best element outside ``nodes``."""
+    ids = {n.mem_id for n in nodes}
+    outside = [p for p in paragraphs if not within(p[0], ids)]
+    best = _best(outside)
+    if best is None:
+        return 0.0
+    total = sum(score for _, score in paragraphs)
+    return best[1] * sum(score for _, score in outside) / total
+
+
+def _share(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
+    total = sum(score for _, score in paragraphs)
+    if not total:
+        return 1.0
+    ids = {n.mem_id for n in nodes}
+    return sum(score for para, score in paragraphs if within(para, ids)) / total
+
+
+def _template_siblings(node: LexborNode, paragraphs: list[Paragraph]) -> tuple[LexborNode, ...]:
+    """``node`` and its siblings of the same tag and class that hold paragraphs."""
+    cls = node.attributes.get("class")
+    parent = node.parent
+    if not cls or parent is None:
+        return (node,)
+    same = [c for c in parent.iter() if c.tag == node.tag and c.attributes.get("class") == cls]
+    if len(same) < 2:
+        return (node,)
+    floor = _SIBLING_SHARE * _share(paragraphs, (node,))
+    return tuple(c for c in same if c.mem_id == node.mem_id
+                 or (_share(paragraphs, (c,)) >= floor and link_density(c) < 0.5))
+
+
+def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> tuple[LexborNode, str] | None:
+    for rule in rules.of_kind("content"):
+        for selector in rule.selectors:
+            best, best_len = None, 0
+            for node in tree.css(selector):
+                length = len(node_text(node))
+                if length > best_len:
+                    best, best_len = node, length
+            if best is not None and best_len >= _MIN_CONTENT_CHARS:
+                return best, rule.name
+    return None
 
 
 def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
@@ -87,13 +172,24 @@ def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     one holds most of the paragraph text: template classes such as
     ``.article-content`` sometimes wrap the feed under the article as well.
     """
-    located = _by_rule(tree, rules)
-    root = located.node if located is not None else tree.body
-    if root is None:
+    if tree.body is None:
         return None
-    scored = _by_score(root)
-    if located is None:
-        return Located(scored[0], "score") if scored else None
-    if scored and scored[0].mem_id != root.mem_id and scored[1] >= _NARROW_SHARE:
-        return Located(scored[0], f"{located.how}+score")
-    return located
+    page = _paragraphs(tree.body)
+    by_rule = _by_rule(tree, rules)
+    if by_rule is not None:
+        root, how = by_rule
+        ids = {root.mem_id}
+        scored = _best([p for p in page if within(p[0], ids)])
+        node = root
+        if scored and scored[0].mem_id != root.mem_id and scored[1] >= _NARROW_SHARE:
+            node, how = scored[0], f"{how}+score"
+    else:
+        scored = _best(page)
+        if scored is None:
+            return None
+        node, how = scored[0], "score"
+    nodes = _template_siblings(node, page)
+    if len(nodes) > 1:
+        how += "+siblings"
+    share = _share(page, nodes)
+    return Located(node, how, share, nodes, page)

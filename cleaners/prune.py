@@ -84,7 +84,7 @@ def _matching(tree: LexborHTMLParser, rules: RuleSet, kind: str, limit: int,
     cache: dict[str, Rule | None] = {}
     for node in tree.body.css(BLOCK_TAGS) if tree.body is not None else ():
         text = index.texts.get(node.mem_id)
-        if text and len(text) <= limit:
+        if text and len(text) <= limit and not _data_cell(node, index):
             if text not in cache:
                 cache[text] = rules.first_match(kind, text)
             rule = cache[text]
@@ -102,6 +102,16 @@ def _drop_matching_blocks(tree: LexborHTMLParser, rules: RuleSet,
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
         node.decompose()
+
+
+def _data_cell(node: LexborNode, index: TextIndex) -> bool:
+    """A table cell beside other filled cells of its row: a column header such as
+    时间 or 来源 is data, not a meta label left without its value."""
+    row = node.parent
+    if node.tag not in ("td", "th") or row is None or row.tag != "tr":
+        return False
+    return sum(1 for cell in row.iter()
+               if cell.tag in ("td", "th") and index.lengths.get(cell.mem_id)) > 1
 
 
 class _ListBlocks:

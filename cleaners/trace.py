@@ -169,17 +169,18 @@ def _squash(text: str) -> str:
 
 def _blocks(lines: list[tuple[str, str | None, bool]], line_removals: list[tuple[str, str]],
             article: Article) -> list[Block]:
-    """Blocks with line-level removals matched, in order, to the body's kept lines
-    (a block may hold several removed lines, as one div holding 来源 and 责任编辑)."""
+    """Blocks with line-level removals matched, in order, to the kept lines, the body's
+    first (a block may hold several removed lines, as one div holding 来源 and 责任编辑)."""
     rules: list[list[str]] = [[rule] if rule else [] for _, rule, _ in lines]
     for rule, text in line_removals:
         want = _squash(text)
-        fits = [i for i, (line, pruned, in_body) in enumerate(lines)
-                if want and in_body and pruned is None and _squash(line)
+        fits = [i for i, (line, pruned, _) in enumerate(lines)
+                if want and pruned is None and _squash(line)
                 and (want in _squash(line) or _squash(line) in want)]
-        free = [i for i in fits if not rules[i]]
-        if free or fits:
-            rules[(free or fits)[0]].append(rule)
+        # The body's lines first: the body may also be read beyond the located element.
+        ranked = sorted(fits, key=lambda i: (bool(rules[i]), not lines[i][2]))
+        if ranked:
+            rules[ranked[0]].append(rule)
     kept = _squash(f"{article.title or ''}{article.text}")
     return [Block(text, tuple(found), in_body,
                   not found and bool(_squash(text)) and _squash(text) in kept)

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .errors import ExtractionError
 
-__all__ = ["MAX_NESTING", "TextIndex", "link_density", "nesting_depth", "node_text",
+__all__ = ["MAX_NESTING", "TextIndex", "link_density", "nesting_depth", "node_text", "within",
            "parse_html"]
 
 #: Deepest element nesting parsed. Real pages stay under about 700 (script text
@@ -26,6 +26,15 @@ MAX_NESTING = 3000
 
 def node_text(node: LexborNode) -> str:
     return node.text(deep=True, separator=" ", strip=True)
+
+
+def within(node: LexborNode | None, ids: set[int]) -> bool:
+    """Whether ``node`` or one of its ancestors is among the elements ``ids``."""
+    while node is not None:
+        if node.mem_id in ids:
+            return True
+        node = node.parent
+    return False
 
 
 def link_density(node: LexborNode, text_len: int | None = None) -> float:

@@ -28,6 +28,9 @@ _ARTICLE_COLUMNS = {
     "removed": "JSON list of [rule, text]: every block the cleaner removed and the rule that did",
     "provenance": "JSON object: where each field came from (meta:og:site_name, "
                   "line:meta.source@header, heading ...)",
+    "body_source": "Where the body text came from: the located block, its template "
+                   "siblings, or the extractor's reading of the pruned page",
+    "attachments": "JSON list of [name, url]: the article's attachment links (附件)",
     "located_by": "How the body was found: the content rule's name, 'score' (paragraph "
                   "scoring), or empty",
     "response_id": "The raw response (responses.id) it was cleaned from",

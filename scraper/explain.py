@@ -122,6 +122,13 @@ def _legend(classes: dict[str, str], trace: Trace) -> str:
     return f'<ul class="legend">{items}</ul>'
 
 
+def _body_source(article: Article, trace: Trace) -> str:
+    """How the text was finally read, when it is more than the located element
+    (its siblings joined, or the extractor's reading of the whole page)."""
+    source = article.body_source
+    return f" Text read as {source}." if source and source != trace.body_how else ""
+
+
 def explain_html(trace: Trace, *, label: str) -> str:
     """The explain page for ``trace`` as one self-contained HTML document."""
     article = trace.article
@@ -135,7 +142,7 @@ def explain_html(trace: Trace, *, label: str) -> str:
                       for r in article.removed)
     body = (
         f"<header><h1>Why this page was cleaned this way</h1><div>{esc(label)}</div>"
-        f'<div id="body-how">Body chosen {esc(how)}. '
+        f'<div id="body-how">Body chosen {esc(how)}.{esc(_body_source(article, trace))} '
         f"{len(article.removed)} removals, {len(families)} rule families.</div></header>"
         f"<main>{_legend(classes, trace)}<div class=\"cols\">"
         f'<section id="blocks"><h2>The page, block by block</h2>'

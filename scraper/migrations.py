@@ -154,7 +154,12 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0008-article-provenance", """
         ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';  -- field -> origin
     """),
-    ("0009-search", """
+    # How the body was found, and the attachment links (附件) as JSON [[name, url], ...].
+    ("0009-body-source-attachments", """
+        ALTER TABLE articles ADD COLUMN body_source TEXT;
+        ALTER TABLE articles ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+    """),
+    ("0010-search", """
         -- Full-text search over every article version. The trigram tokenizer needs no word
         -- segmentation, so it serves Chinese; triggers keep it in step with each write.
         CREATE VIRTUAL TABLE articles_fts USING fts5 (
@@ -173,7 +178,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         END;
         INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
     """),
-    ("0010-reprints", """
+    ("0011-reprints", """
         -- MinHash signatures and LSH band keys: a new article finds its candidates with
         -- one indexed query. cluster_id is the id of the cluster's first article.
         CREATE TABLE reprints (
@@ -191,7 +196,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX reprint_bands_key ON reprint_bands (band_key);
         CREATE INDEX reprint_bands_article ON reprint_bands (article_id);
     """),
-    ("0011-latest-articles", """
+    ("0012-latest-articles", """
         -- Each URL's newest version, timestamps in ISO 8601, with its reprint cluster.
         CREATE VIEW latest_articles AS
             SELECT a.*, r.cluster_id

@@ -39,7 +39,7 @@ DEFAULT_DB = "data/zhengwen.sqlite"
 # encoding (a column of the version); lists are stored as JSON.
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
                         if f.name not in ("url", "encoding"))
-_JSON_FIELDS = frozenset({"keywords", "removed", "provenance"})
+_JSON_FIELDS = frozenset({"keywords", "removed", "provenance", "attachments"})
 # The columns _stored() and _response() read, in their order.
 _ARTICLE_SELECT = ("SELECT a.id, a.url, a.version, a.source_id, a.final_url, a.fetched_at, "
                    "a.http_status, a.encoding, "
@@ -420,5 +420,6 @@ def _stored(row: tuple) -> StoredArticle:
     for name in _JSON_FIELDS:
         values[name] = json.loads(values[name])
     values["removed"] = [Removal(*r) for r in values["removed"]]
+    values["attachments"] = [tuple(a) for a in values["attachments"]]
     article = Article(url=final_url or url, encoding=encoding, **values)
     return StoredArticle(aid, url, version, sid, final_url, fetched_at, status, encoding, article)

@@ -53,7 +53,7 @@ def test_explain_page_strikes_what_removed_says(watched: Watched, tmp_path: Path
         assert block["colour"] == _rgb(family_colour(family_of(block["rule"]))), block
         for rule, background in block["labels"]:
             assert background == _rgb(family_colour(family_of(rule))), block
-    assert "article-body" in watched.page.inner_text("#body-how")
+    assert f"content rule {article.located_by}" in watched.page.inner_text("#body-how")
     assert watched.page.inner_text("#article h1") == article.title
     assert not watched.errors and not watched.dialogs
     watched.screenshot("explain-weather_1")

@@ -90,7 +90,7 @@ def test_explain_a_saved_page(tmp_path: Path) -> None:
     article = clean_html(page.read_bytes())
     for removal in article.removed:
         assert f'data-rule="{removal.rule}"' in html
-    assert "Body chosen by the content rule content.article-body" in html
+    assert f"Body chosen by the content rule {article.located_by}." in html
     assert article.provenance
     for name, origin in article.provenance.items():  # where each field came from
         if name in ("title", "published", "source", "author", "editor", "sitename"):

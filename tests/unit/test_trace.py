@@ -32,7 +32,7 @@ def test_struck_blocks_are_the_recorded_removals(path: Path) -> None:
                        for b in struck), removal
     recorded = {r.rule for r in trace.article.removed}
     assert {r for b in struck for r in b.rules} <= recorded
-    kept = _squash(trace.article.text)
+    kept = _squash(f"{trace.article.title or ''}{trace.article.text}")
     for block in trace.blocks:
         if block.extracted and block.in_body:
             assert _squash(block.text) in kept
@@ -44,7 +44,7 @@ def test_a_block_nested_in_a_later_removal_keeps_its_own_rule() -> None:
     trace = trace_html(page.read_bytes())
     rules = {b.text: b.rule for b in trace.blocks}
     assert rules["当前位置：首页 > 新闻动态 > 工作动态"] == "nav.breadcrumb"
-    assert trace.body_how == "content.trs"
+    assert trace.body_how == trace.article.located_by
 
 
 def test_a_site_template_removes_what_recurs_and_says_so() -> None:
