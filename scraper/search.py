@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from .store import source_filters
+
 __all__ = ["MARK_END", "MARK_START", "Hit", "search"]
 
 _MIN_INDEXED_CHARS = 3  # the trigram tokenizer indexes three-character runs
@@ -54,14 +56,8 @@ def search(conn: sqlite3.Connection, query: str, *, source_id: str | None = None
     terms = query.split()
     if not terms:
         return []
-    where = ["a.version = (SELECT max(b.version) FROM articles b WHERE b.url = a.url)"]
-    args: list[object] = []
-    if source_id:
-        where.append("a.source_id = ?")
-        args.append(source_id)
-    if since is not None:
-        where.append("a.fetched_at >= ?")
-        args.append(since)
+    where, args = source_filters("a", source_id, since)
+    where.append("a.version = (SELECT max(b.version) FROM articles b WHERE b.url = a.url)")
     if all(len(t) >= _MIN_INDEXED_CHARS for t in terms):
         phrase = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = conn.execute(

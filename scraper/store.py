@@ -31,7 +31,7 @@ from .frontier import Frontier
 from .migrations import migrate, pending
 from .reprints import link_article, link_missing
 
-__all__ = ["Archive", "Response", "StoredArticle", "StoredResponse", "text_hash"]
+__all__ = ["Archive", "Response", "StoredArticle", "StoredResponse", "source_filters", "text_hash"]
 
 DEFAULT_DB = "data/zhengwen.sqlite"
 
@@ -279,14 +279,7 @@ class Archive:
     def articles(self, *, source_id: str | None = None, since: float | None = None,
                  all_versions: bool = False) -> Iterator[StoredArticle]:
         """Stored articles, oldest first; by default only each URL's newest version."""
-        where: list[str] = []
-        args: list[object] = []
-        if source_id:
-            where.append("a.source_id = ?")
-            args.append(source_id)
-        if since is not None:
-            where.append("a.fetched_at >= ?")
-            args.append(since)
+        where, args = source_filters("a", source_id, since)
         if not all_versions:
             where.append("a.version = (SELECT max(version) FROM articles b WHERE b.url = a.url)")
         clause = f"WHERE {' AND '.join(where)}" if where else ""
@@ -313,14 +306,8 @@ class Archive:
                             since: float | None = None) -> Iterator[StoredResponse]:
         """Responses fetched to find articles (list pages, sitemaps, feeds, robots.txt),
         oldest first; robots.txt belongs to no source and is left out by ``source_id``."""
-        where = ["r.kind != 'article'"]
-        args: list[object] = []
-        if source_id:
-            where.append("r.source_id = ?")
-            args.append(source_id)
-        if since is not None:
-            where.append("r.fetched_at >= ?")
-            args.append(since)
+        where, args = source_filters("r", source_id, since)
+        where.append("r.kind != 'article'")
         rows = self.conn.execute(f"{_RESPONSE_SELECT} WHERE {' AND '.join(where)} "
                                  "ORDER BY r.fetched_at, r.id", args)
         for row in rows:
@@ -401,6 +388,21 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         raise ArchiveError(f"{path}: the archive needs an upgrade ({', '.join(todo)}); open it "
                            "once with a writing command (crawl, reclean) where it is writable")
     return conn
+
+
+def source_filters(alias: str, source_id: str | None, since: float | None
+                   ) -> tuple[list[str], list[object]]:
+    """WHERE terms and their arguments for the usual filters of a table aliased
+    ``alias``: one source, fetched at or after ``since`` (epoch seconds)."""
+    where: list[str] = []
+    args: list[object] = []
+    if source_id:
+        where.append(f"{alias}.source_id = ?")
+        args.append(source_id)
+    if since is not None:
+        where.append(f"{alias}.fetched_at >= ?")
+        args.append(since)
+    return where, args
 
 
 def _article_values(article: Article) -> tuple[object, ...]:
