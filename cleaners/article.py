@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
-__all__ = ["Article", "Removal"]
+__all__ = ["SNIPPET_CHARS", "Article", "Removal"]
+
+#: Characters of a removed block or line kept in ``Removal.text``.
+SNIPPET_CHARS = 200
 
 
 class Removal(NamedTuple):

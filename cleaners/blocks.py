@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-__all__ = ["Line", "block_lines"]
+__all__ = ["BLOCK_ELEMENTS", "SPACES", "Line", "block_lines"]
 
-_BLOCKS = frozenset(
+#: Elements that start a new visible line.
+BLOCK_ELEMENTS = frozenset(
     ["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"])
-_SPACES = re.compile(r"[ \t\r\n\u00a0\u3000]+")
+SPACES = re.compile(r"[ \t\r\n\u00a0\u3000]+")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class _Ancestry:
             node = node.parent
         block, inside = answer
         for element in reversed(path):
-            if element.tag in _BLOCKS:
+            if element.tag in BLOCK_ELEMENTS:
                 block = element.mem_id
             inside = inside or element.mem_id == self._marked
             self._known[element.mem_id] = (block, inside)
@@ -65,7 +66,7 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
     inside = False
 
     def flush() -> None:
-        text = _SPACES.sub(" ", "".join(parts)).strip()
+        text = SPACES.sub(" ", "".join(parts)).strip()
         if text:
             lines.append(Line(text, inside))
         parts.clear()

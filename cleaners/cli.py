@@ -24,7 +24,7 @@ from rich.progress import Progress
 from selectolax.lexbor import LexborHTMLParser
 
 from .article import Article
-from .decode import decode_bytes
+from .decode import decode_dump
 from .errors import CleanerError, InputError
 from .formats import to_markdown, to_text
 from .isolation import DEFAULT_TIME_LIMIT_S, Document, IsolatedCleaner
@@ -125,11 +125,8 @@ def read_document(path: Path | None, *, url: str | None, forced: str | None,
     kind = _kind(path, forced, data)
     if kind == "html":
         return Document(data, "html", url=url, name=name, template=template)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text, _ = decode_bytes(data, source=name)
-    return Document(text, "text", url=url, name=name, template=template)
+    return Document(decode_dump(data, source=name), "text", url=url, name=name,
+                    template=template)
 
 
 class _Writer:

@@ -16,7 +16,7 @@ from charset_normalizer import from_bytes
 
 from .errors import DecodeError
 
-__all__ = ["decode_bytes", "declared_charsets"]
+__all__ = ["decode_bytes", "decode_dump", "declared_charsets"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -109,3 +109,13 @@ def decode_bytes(data: bytes, headers: Mapping[str, str] | None = None, *,
     if best is not None and best.encoding:
         return str(best), _normalise(best.encoding) or best.encoding
     raise DecodeError(source, tried, "too many undecodable bytes")
+
+
+def decode_dump(data: bytes, headers: Mapping[str, str] | None = None, *,
+                source: str = "<bytes>") -> str:
+    """A text dump's text: UTF-8 (with or without a BOM) as most dumps are, else
+    what :func:`decode_bytes` finds."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_bytes(data, headers, source=source)[0]

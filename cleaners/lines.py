@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .article import Removal
+from .article import SNIPPET_CHARS, Removal
 from .dates import parse_date
 from .rules import Rule, RuleSet
 
@@ -20,7 +20,6 @@ __all__ = ["LINE_KINDS", "LineResult", "clean_lines", "normalise_field", "take_f
 #: The rule kinds the line pass applies, in the order it applies them.
 LINE_KINDS = ("drop-list", "field", "drop")
 
-_SNIPPET_CHARS = 200
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
 _NOT_A_NAME = re.compile(r"^(TOP|top|Top)\W*$|^https?://")
 _KEYWORD_SPLIT = re.compile(r"[\s,，;；、|｜/]+")
@@ -93,7 +92,7 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
         cut = rules.first_match("drop-list", line)
         if cut is not None and (trailer or result.lines):
             rest = [x.strip() for x in lines[index:] if x.strip()]
-            result.removed.append(Removal(cut.name, "\n".join(rest)[:_SNIPPET_CHARS]))
+            result.removed.append(Removal(cut.name, "\n".join(rest)[:SNIPPET_CHARS]))
             break
         # A meta line may carry several fields (来源：… 责任编辑：…): every rule runs.
         hits = ([r for r in field_rules
@@ -101,7 +100,7 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
                 if field_screen.search(line) else [])
         rule = hits[0] if hits else rules.first_match("drop", line)
         if rule is not None:
-            result.removed.append(Removal(rule.name, line[:_SNIPPET_CHARS]))
+            result.removed.append(Removal(rule.name, line[:SNIPPET_CHARS]))
             continue
         result.lines.append(line)
     return result

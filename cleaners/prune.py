@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .article import Removal
+from .article import SNIPPET_CHARS, Removal
 from .rules import Rule, RuleSet
 from .tree import TextIndex, link_density, node_text
 
@@ -25,14 +25,13 @@ _HEADING_MAX_CHARS = 120  # list headings are short; disclaimers a sentence
 _LIST_MAX_CHARS = 3000
 _LIST_MIN_LINK_DENSITY = 0.5
 _LIST_MAX_UNLINKED_CHARS = 300
-_SNIPPET_CHARS = 200
 _MAX_SELECTED_SHARE = 0.6
 
 
 def _record(removed: list[Removal], rule: Rule, node: LexborNode) -> None:
     text = node_text(node)
     if text:
-        removed.append(Removal(rule.name, text[:_SNIPPET_CHARS]))
+        removed.append(Removal(rule.name, text[:SNIPPET_CHARS]))
 
 
 def _outermost(matches: list[tuple[LexborNode, Rule]]) -> list[tuple[LexborNode, Rule]]:

@@ -37,7 +37,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .article import Removal
+from .article import SNIPPET_CHARS, Removal
 from .blocks import block_lines
 from .decode import decode_bytes
 from .prune import NOISE_TAGS, link_density, node_text
@@ -54,7 +54,6 @@ _BLOCK_TAGS = ("div, ul, ol, dl, table, p, li, dd, section, aside, header, foote
 _MAX_BLOCK_CHARS = 3000  # a block this long holds the page, not a widget
 _MAX_UNITS = 100_000  # beyond this, units seen on one page only are forgotten
 _SAMPLE_CHARS = 80
-_SNIPPET_CHARS = 200
 _COPY_SHARE = 0.8  # a page whose prose is this much known already is a copy
 _COPY_MIN_CHARS = 80
 
@@ -211,7 +210,7 @@ class SiteTemplate:
                 matches.append(node)
         ids = {node.mem_id for node in matches}
         outermost = [node for node in matches if _outermost(node, ids)]
-        removed = [Removal(self.rule.name, node_text(node)[:_SNIPPET_CHARS])
+        removed = [Removal(self.rule.name, node_text(node)[:SNIPPET_CHARS])
                    for node in outermost]
         for node in outermost:  # its matched descendants go with it
             node.decompose()

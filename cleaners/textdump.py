@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .article import Article, Removal
+from .article import SNIPPET_CHARS, Article, Removal
 from .fields import Candidate, is_chinese, read_fields, to_article, url_candidates
 from .lines import LINE_KINDS, clean_lines
 from .rules import Rule, RuleSet
@@ -22,7 +22,6 @@ __all__ = ["clean_dump"]
 
 _TITLE_END = re.compile(r"[。！？；;，,：:]$")
 _TITLE_MIN, _TITLE_MAX = 4, 80
-_SNIPPET_CHARS = 200
 
 
 def _matching_rule(line: str, rules: RuleSet) -> Rule | None:
@@ -74,7 +73,7 @@ def clean_dump(text: str, url: str | None, rules: RuleSet,
     site_rule = template.rule if template is not None else None
     recurring = _template_marks(lines, matched, template, site_rule)
     start, end, title_at = select_body(lines, matched, recurring)
-    dropped = [Removal(rule.name, line[:_SNIPPET_CHARS])
+    dropped = [Removal(rule.name, line[:SNIPPET_CHARS])
                for line, rule in zip(lines[start:end], matched[start:end], strict=True)
                if rule is not None and rule is site_rule]
     header, trailer = lines[:start], lines[end:]
@@ -85,10 +84,10 @@ def clean_dump(text: str, url: str | None, rules: RuleSet,
     cleaned = clean_lines(body, rules)
     trailing = clean_lines(trailer, rules, trailer=True)
 
-    removed = [Removal(rule.name if rule else "body.before", line[:_SNIPPET_CHARS])
+    removed = [Removal(rule.name if rule else "body.before", line[:SNIPPET_CHARS])
                for line, rule in zip(header, matched[:start], strict=True) if line != title]
     removed += dropped + cleaned.removed + trailing.removed
-    removed += [Removal("body.after", line[:_SNIPPET_CHARS]) for line in trailing.lines]
+    removed += [Removal("body.after", line[:SNIPPET_CHARS]) for line in trailing.lines]
     body_text = "\n".join(cleaned.lines)
     headline = title_at if title_at is not None else find_headline(
         lines, start, "", (), [rule is not None and rule.kind == "field" for rule in matched],

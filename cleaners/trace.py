@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .api import Rules, clean_html
-from .article import Article
-from .blocks import _BLOCKS, _SPACES  # lines as block_lines makes them
+from .article import SNIPPET_CHARS, Article
+from .blocks import BLOCK_ELEMENTS, SPACES  # lines as block_lines makes them
 from .decode import decode_bytes
 from .locate import locate_content
-from .prune import _SNIPPET_CHARS, NOISE_TAGS, prune_tree
+from .prune import NOISE_TAGS, prune_tree
 from .rules import resolve_rules
 from .templates import SiteTemplate
 
@@ -81,7 +81,7 @@ def _pieces(body: LexborNode) -> list[_Piece]:
         chain, block, parent = [], None, node.parent
         while parent is not None and parent.mem_id != body.mem_id:
             chain.append(parent.mem_id)
-            if block is None and parent.tag in _BLOCKS:
+            if block is None and parent.tag in BLOCK_ELEMENTS:
                 block = parent.mem_id
             parent = parent.parent
         text = (node.text_content or "") if node.tag == "-text" else None
@@ -121,7 +121,7 @@ def _assign(pieces: list[_Piece], spans: list[tuple[int, int]],
             if not free or not want.startswith(squashed[free[0]]):
                 continue
             rest = "".join(squashed[i] for i in free)
-            if rest == want or (len(text) >= _SNIPPET_CHARS and rest.startswith(want)):
+            if rest == want or (len(text) >= SNIPPET_CHARS and rest.startswith(want)):
                 for piece in pieces[first:last + 1]:
                     piece.rule = piece.rule or rule
                 break
@@ -141,7 +141,7 @@ def _lines(pieces: list[_Piece], body_id: int | None) -> list[tuple[str, str | N
     key: tuple[int | None, str | None, bool] | None = None
 
     def flush() -> None:
-        text = _SPACES.sub(" ", "".join(parts)).strip()
+        text = SPACES.sub(" ", "".join(parts)).strip()
         if text and key is not None:
             lines.append((text, key[1], key[2]))
         parts.clear()

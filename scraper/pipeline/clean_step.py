@@ -18,7 +18,7 @@ from datatrove.pipeline.extractors.base import ExtractorSandbox
 from datatrove.utils.typeshelper import StatHints
 
 from cleaners import Article, CleanerError, RuleSet, clean_html, clean_text, load_rules
-from cleaners.decode import decode_bytes
+from cleaners.decode import decode_dump
 
 from .readers import RAW
 
@@ -32,11 +32,8 @@ def _clean(kind: str, body: bytes, url: str | None, headers: Mapping[str, str] |
     """Runs in the sandbox: errors come back as values, so the child lives on."""
     try:
         if kind == "text":
-            try:
-                text = body.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text, _ = decode_bytes(body, headers, source=url or "<dump>")
-            return clean_text(text, url, rules=rules)
+            return clean_text(decode_dump(body, headers, source=url or "<dump>"), url,
+                              rules=rules)
         return clean_html(body, url, headers=headers, rules=rules)
     except Exception as exc:  # noqa: BLE001 - reported by the parent as a stat
         return exc

@@ -17,6 +17,8 @@ from datatrove.data import Document, Media, MediaType
 from datatrove.pipeline.readers.base import BaseDiskReader, BaseReader
 from warcio.archiveiterator import ArchiveIterator
 
+from cleaners.cli import HTML_SUFFIXES, TEXT_SUFFIXES
+
 __all__ = ["RAW", "FolderReader", "HtmlJsonlReader", "RawWarcReader", "raw_document",
            "readers_for"]
 
@@ -24,8 +26,8 @@ __all__ = ["RAW", "FolderReader", "HtmlJsonlReader", "RawWarcReader", "raw_docum
 RAW = "zhengwen:raw"
 #: Records larger than this are skipped (and counted), as the crawler caps bodies.
 MAX_RECORD_BYTES = 10 * 1024 * 1024
-HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
-TEXT_SUFFIXES = (".txt",)
+#: What ``zhengwen clean`` takes for a saved page or a text dump.
+_PAGE_SUFFIXES = tuple(sorted(HTML_SUFFIXES | TEXT_SUFFIXES))
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -128,7 +130,7 @@ def _kind_of(path: Path) -> str | None:
         return "warc"
     if name.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
         return "jsonl"
-    if name.endswith(HTML_SUFFIXES + TEXT_SUFFIXES):
+    if name.endswith(_PAGE_SUFFIXES):
         return "pages"
     return None
 
