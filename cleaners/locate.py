@@ -129,10 +129,11 @@ def _best(paragraphs: list[Paragraph]) -> tuple[LexborNode, float] | None:
 def _weight(node: LexborNode) -> float:
     """What a candidate's score counts: less its links, less when it is a feed (or
     an item of one) or a consent notice."""
-    weight = 1 - link_density(node)
+    text = node_text(node)
+    weight = 1 - link_density(node, len(text))
     if _in_listing(node) or _holds_feed(node):
         weight *= _LIST_ITEM_WEIGHT
-    if _notice(node):
+    if _notice(text[:_NOTICE_CHARS]):
         weight *= _NOTICE_WEIGHT
     return weight
 
@@ -159,10 +160,9 @@ def _holds_feed(node: LexborNode) -> bool:
     return sum(1 for child in node.iter() if child.tag == "article") >= _LISTING_ITEMS
 
 
-def _notice(node: LexborNode) -> bool:
-    """Whether ``node`` reads as a consent notice: the cookie word and, around it, the
-    words for consent, partners and personal data."""
-    text = node_text(node)[:_NOTICE_CHARS]
+def _notice(text: str) -> bool:
+    """Whether a candidate's opening ``text`` reads as a consent notice: the cookie
+    word and, around it, the words for consent, partners and personal data."""
     return bool(_COOKIES.search(text)) and len(_CONSENT.findall(text)) >= _NOTICE_MIN_HITS
 
 

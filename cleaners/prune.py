@@ -78,14 +78,19 @@ def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
         node.decompose()
 
 
-def _matching(tree: LexborHTMLParser, rules: RuleSet, kind: str, limit: int,
+def _matching(blocks: list[LexborNode], rules: RuleSet, kind: str, limit: int,
               index: TextIndex) -> list[tuple[LexborNode, Rule]]:
-    """Blocks whose text (at most ``limit`` chars) a rule of ``kind`` matches. Nested
-    blocks often share a text, so verdicts are kept for the page."""
+    """The ``blocks`` still in the tree whose text (at most ``limit`` chars) a rule of
+    ``kind`` matches. Nested blocks often share a text, so verdicts are kept for the
+    page."""
     found: list[tuple[LexborNode, Rule]] = []
     cache: dict[str, Rule | None] = {}
-    for node in tree.body.css(BLOCK_TAGS) if tree.body is not None else ():
-        text = index.texts.get(node.mem_id)
+    texts, gone = index.texts, index.gone
+    for node in blocks:
+        key = node.mem_id
+        if key in gone:
+            continue
+        text = texts.get(key)
         if text and len(text) <= limit and not _data_cell(node, index):
             if text not in cache:
                 cache[text] = rules.first_match(kind, text)
@@ -99,12 +104,12 @@ def _drop_limit(rules: RuleSet) -> int:
     return max((r.max_chars for r in rules.of_kind("drop") if r.patterns), default=0)
 
 
-def _drop_matching_blocks(tree: LexborHTMLParser, rules: RuleSet, removed: list[Removal],
+def _drop_matching_blocks(blocks: list[LexborNode], rules: RuleSet, removed: list[Removal],
                           index: TextIndex) -> None:
     limit = _drop_limit(rules)
-    if tree.body is None or not limit:
+    if not limit:
         return
-    matches = _matching(tree, rules, "drop", limit, index)
+    matches = _matching(blocks, rules, "drop", limit, index)
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
         index.decompose(node)
@@ -189,12 +194,12 @@ def _heading_limit(rules: RuleSet) -> int:
                 if r.patterns), default=0)
 
 
-def _drop_lists(tree: LexborHTMLParser, rules: RuleSet, removed: list[Removal],
+def _drop_lists(blocks: list[LexborNode], rules: RuleSet, removed: list[Removal],
                 index: TextIndex) -> None:
     limit = _heading_limit(rules)
-    if tree.body is None or not limit:
+    if not limit:
         return
-    headings = _matching(tree, rules, "drop-list", limit, index)
+    headings = _matching(blocks, rules, "drop-list", limit, index)
     lists = _ListBlocks(index)
     blocks = [(block, rule) for node, rule in _innermost(headings) for block in lists.of(node)]
     unique = list({block.mem_id: (block, rule) for block, rule in blocks}.values())
@@ -209,8 +214,10 @@ def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
     tree.strip_tags(NOISE_TAGS)
     _drop_selected(tree, rules.of_kind("drop"), removed)
     if tree.body is not None:
-        # One text index for both passes: the list pass keeps it right as it removes.
+        # One text index and one query of the blocks for both passes: the list pass
+        # keeps the index right as it removes, and the block pass skips what it removed.
         index = TextIndex(tree.body, max(_heading_limit(rules), _drop_limit(rules)))
-        _drop_lists(tree, rules, removed, index)
-        _drop_matching_blocks(tree, rules, removed, index)
+        blocks = tree.body.css(BLOCK_TAGS)
+        _drop_lists(blocks, rules, removed, index)
+        _drop_matching_blocks(blocks, rules, removed, index)
     return removed

@@ -51,7 +51,8 @@ class TextIndex:
     its ``node_text``, the ``text`` itself when at most ``keep_chars`` long, and
     ``linked`` characters (stripped text of the ``<a>`` elements in it, itself
     included). Valid until the tree changes, except for elements removed through
-    :meth:`decompose`, which keeps the figures of their ancestors right.
+    :meth:`decompose`, which keeps the figures of their ancestors right and notes the
+    removed elements in ``gone``.
 
     ``node_text`` joins the stripped text nodes with spaces, so an element's length
     is the sum of its stripped text lengths plus one less than their count: both
@@ -62,6 +63,7 @@ class TextIndex:
         self.texts: dict[int, str] = {}
         self.linked: dict[int, int] = {}
         self.pieces: dict[int, int] = {}  # text nodes inside, the lengths' separators
+        self.gone: set[int] = set()  # elements removed through decompose()
         self.keep = keep_chars
         self._walk(root, keep_chars)
 
@@ -126,6 +128,7 @@ class TextIndex:
         pieces = self.pieces.get(key, 0)
         chars = self.lengths.get(key, 0) - pieces + 1 if pieces else 0
         linked = self.linked.get(key, 0)
+        self.gone.update(element.mem_id for element in node.traverse())
         ancestors = []
         parent = node.parent
         while parent is not None and parent.mem_id in self.lengths:
