@@ -201,8 +201,8 @@ def _drop_lists(blocks: list[LexborNode], rules: RuleSet, removed: list[Removal]
         return
     headings = _matching(blocks, rules, "drop-list", limit, index)
     lists = _ListBlocks(index)
-    blocks = [(block, rule) for node, rule in _innermost(headings) for block in lists.of(node)]
-    unique = list({block.mem_id: (block, rule) for block, rule in blocks}.values())
+    listed = [(block, rule) for node, rule in _innermost(headings) for block in lists.of(node)]
+    unique = list({block.mem_id: (block, rule) for block, rule in listed}.values())
     for block, rule in _outermost(unique):
         _record(removed, rule, block)
         index.decompose(block)
