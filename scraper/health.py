@@ -130,13 +130,15 @@ class SourceHealth:
             drifting = (baseline is not None and _enough(figure, samples)
                         and _drifts(figure, value, baseline))
             self._conn.execute(
-                "INSERT OR REPLACE INTO source_health (source_id, figure, run_started, value, "
-                "samples, baseline, drifting) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (sid, figure, started, value, samples, baseline, drifting))
+                "INSERT INTO source_health (source_id, figure, run_started, value, samples, "
+                "baseline, drifting) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, figure, "
+                "run_started) DO UPDATE SET value = excluded.value, samples = excluded.samples, "
+                "baseline = excluded.baseline, drifting = excluded.drifting",
+                (sid, figure, started, value, samples, baseline, int(drifting)))
             self._conn.execute(
                 "DELETE FROM source_health WHERE source_id = ? AND figure = ? AND run_started < "
                 "(SELECT min(run_started) FROM (SELECT run_started FROM source_health WHERE "
-                "source_id = ? AND figure = ? ORDER BY run_started DESC LIMIT ?))",
+                "source_id = ? AND figure = ? ORDER BY run_started DESC LIMIT ?) AS recent)",
                 (sid, figure, sid, figure, _KEEP))
 
     def _since(self, sid: str, figure: str, started: float) -> float:
