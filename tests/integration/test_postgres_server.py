@@ -12,6 +12,8 @@ import pytest
 
 from tests.pgserver import PostgresServer, PostgresUnavailable, find_bindir
 
+pytest_plugins = ["pytester"]
+
 psycopg = pytest.importorskip("psycopg", reason="POSTGRES TESTS SKIPPED: psycopg is absent")
 
 
@@ -166,3 +168,28 @@ def test_initdb_failure_shows_its_output(monkeypatch: pytest.MonkeyPatch) -> Non
     assert str(bindir / "initdb") in message
     assert "disk on fire" in message
     assert left == []  # the cluster's temporary folder is removed
+
+
+INNER_CONFTEST = "from tests.conftest import postgres_server, postgres_url  # noqa: F401\n"
+INNER_TEST = "def test_needs_the_database(postgres_url):\n    assert postgres_url\n"
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [(None, {"skipped": 1}), ("true", {"errors": 1})])
+def test_unavailable_server_skips_loudly_and_fails_on_ci(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ci: str | None,
+        outcome: dict[str, int]) -> None:
+    def unavailable(cls: type[PostgresServer], bindir: Path | None = None) -> PostgresServer:
+        raise PostgresUnavailable("initdb not found in /invented/bin")
+
+    monkeypatch.setattr(PostgresServer, "start", classmethod(unavailable))
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    pytester.makeconftest(INNER_CONFTEST)
+    pytester.makepyfile(INNER_TEST)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(**outcome)
+    reason = ("POSTGRES TESTS SKIPPED: initdb not found in /invented/bin" if ci is None
+              else "PostgreSQL is required when CI is set: initdb not found in /invented/bin")
+    result.stdout.fnmatch_lines([f"*{reason}*"])
