@@ -99,17 +99,22 @@ def _as_server_user() -> list[str]:
     """The command prefix that drops root to the ``postgres`` user (nothing when not root)."""
     if os.geteuid() != 0:
         return []
-    try:
-        pwd.getpwnam(SYSTEM_USER)
-    except KeyError:
-        _run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-              SYSTEM_USER], "creating the system user " + SYSTEM_USER)
+    user = _server_user()
     if shutil.which("runuser"):
         return ["runuser", "-u", SYSTEM_USER, "--"]
     if shutil.which("setpriv"):
-        return ["setpriv", f"--reuid={SYSTEM_USER}", f"--regid={SYSTEM_USER}", "--init-groups"]
+        return ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups"]
     raise PostgresUnavailable("running as root, and neither runuser nor setpriv is on PATH "
                               f"to start PostgreSQL as the {SYSTEM_USER} user")
+
+
+def _server_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        _run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+              SYSTEM_USER], "creating the system user " + SYSTEM_USER)
+        return pwd.getpwnam(SYSTEM_USER)
 
 
 def _run(cmd: Sequence[str], what: str, cwd: Path | None = None) -> str:
@@ -144,10 +149,6 @@ class PostgresServer:
     def data(self) -> Path:
         return self.root / "data"
 
-    @property
-    def log(self) -> Path:
-        return self.root / "server.log"
-
     @classmethod
     def start(cls, bindir: Path | None = None) -> PostgresServer:
         """initdb and start a cluster in a new temporary folder (removed again on failure)."""
@@ -156,7 +157,7 @@ class PostgresServer:
         root = Path(tempfile.mkdtemp(prefix="zhengwen-pg-"))
         try:
             if prefix:
-                user = pwd.getpwnam(SYSTEM_USER)
+                user = _server_user()
                 os.chown(root, user.pw_uid, user.pw_gid)
             _run([*prefix, str(bindir / "initdb"), "-D", str(root / "data"), "--auth=trust",
                   "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"],
@@ -187,7 +188,7 @@ class PostgresServer:
                 server_log = log.read_text("utf-8", errors="replace") if log.exists() else ""
                 if "could not bind" in server_log and attempt < START_ATTEMPTS:
                     continue
-                raise PostgresUnavailable(f"{exc}\nserver log {log}:\n{_tail(server_log)}") from None
+                raise PostgresUnavailable(f"{exc}\nserver log:\n{_tail(server_log)}") from None
             pid = int((root / "data" / "postmaster.pid").read_text().split()[0])
             return cls(bindir, root, port, pid, prefix)
         raise AssertionError("unreachable: the last attempt returns or raises")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import pgserver
 from tests.pgserver import PostgresServer, PostgresUnavailable, find_bindir
 
 pytest_plugins = ["pytester"]
@@ -193,3 +194,18 @@ def test_unavailable_server_skips_loudly_and_fails_on_ci(
     reason = ("POSTGRES TESTS SKIPPED: initdb not found in /invented/bin" if ci is None
               else "PostgreSQL is required when CI is set: initdb not found in /invented/bin")
     result.stdout.fnmatch_lines([f"*{reason}*"])
+
+
+def test_server_start_failure_shows_the_server_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(pgserver.SETTINGS, "shared_buffers", "'plenty'")
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder).chmod(0o755)  # reachable by the postgres user when running as root
+        monkeypatch.setattr(tempfile, "tempdir", folder)
+        with pytest.raises(PostgresUnavailable) as caught:
+            PostgresServer.start()
+        left = list(Path(folder).iterdir())
+    message = str(caught.value)
+    assert message.startswith("pg_ctl start failed")
+    assert "server log:" in message
+    assert 'invalid value for parameter "shared_buffers": "plenty"' in message
+    assert left == []
