@@ -8,14 +8,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests import pgserver
 from tests.pgserver import PostgresServer, PostgresUnavailable, find_bindir
 
 pytest_plugins = ["pytester"]
-
-psycopg = pytest.importorskip("psycopg", reason="POSTGRES TESTS SKIPPED: psycopg is absent")
 
 
 def test_server_listens_on_loopback_only(postgres_server: PostgresServer) -> None:
@@ -69,8 +68,11 @@ def _query_fails(conn: psycopg.Connection) -> bool:
     return False
 
 
+Sessions = tuple[psycopg.Connection, psycopg.Connection]
+
+
 @pytest.fixture
-def queue(postgres_url: str) -> Iterator[tuple[psycopg.Connection, psycopg.Connection]]:
+def queue(postgres_url: str) -> Iterator[Sessions]:
     """Two sessions on a table of four pending URLs, as two crawler workers would share it."""
     with psycopg.connect(postgres_url, autocommit=True) as setup:
         setup.execute("CREATE TABLE frontier (id int PRIMARY KEY, url text NOT NULL, "
@@ -88,7 +90,7 @@ CLAIM = ("SELECT id FROM frontier WHERE taken_by IS NULL ORDER BY id "
          "LIMIT %s FOR UPDATE SKIP LOCKED")
 
 
-def test_skip_locked_gives_each_session_other_rows(queue) -> None:
+def test_skip_locked_gives_each_session_other_rows(queue: Sessions) -> None:
     a, b = queue
     first = [row[0] for row in a.execute(CLAIM, (2,))]
     second = [row[0] for row in b.execute(CLAIM, (2,))]
@@ -99,7 +101,7 @@ def test_skip_locked_gives_each_session_other_rows(queue) -> None:
     b.rollback()
 
 
-def test_committed_claims_are_not_taken_again(queue) -> None:
+def test_committed_claims_are_not_taken_again(queue: Sessions) -> None:
     a, b = queue
     claimed = [row[0] for row in a.execute(CLAIM, (1,))]
     a.execute("UPDATE frontier SET taken_by = 'a' WHERE id = ANY(%s)", (claimed,))
