@@ -101,6 +101,35 @@ class Database:
             with self.raw:
                 yield
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read inside one read-only transaction: every query sees the database as it
+        was at the first, while other processes go on writing."""
+        if self.is_postgres:
+            with self.raw.transaction():
+                self.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield
+        else:
+            self.raw.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.raw.rollback()
+
+    def stream(self, sql: str, size: int) -> Iterator[list[tuple]]:
+        """The rows of a query in lists of ``size``, never all held at once: a
+        server-side cursor on PostgreSQL (inside :meth:`snapshot` or
+        :meth:`transaction`), SQLite's cursor, which steps through the rows as read."""
+        cursor = self.raw.cursor(name="zhengwen_stream") if self.is_postgres else \
+            self.raw.execute(sql)
+        try:
+            if self.is_postgres:
+                cursor.execute(sql)
+            while rows := cursor.fetchmany(size):
+                yield rows
+        finally:
+            cursor.close()
+
     def now(self) -> float:
         """The database's clock in epoch seconds: one clock for every worker of a
         shared archive, whatever their machines' clocks say."""
