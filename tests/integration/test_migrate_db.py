@@ -16,9 +16,10 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 
-from scraper import Archive, Stats, crawl, load_config
+import scraper.transfer as transfer_module
+from scraper import Archive, ArchiveError, Stats, crawl, load_config
 from scraper.cli import cli
-from scraper.transfer import TABLES
+from scraper.transfer import TABLES, transfer
 
 from .conftest import SiteCrawler
 
@@ -74,6 +75,9 @@ def test_the_copy_exports_the_same_records(copied: tuple[str, str]) -> None:
         urls = conn.execute("SELECT rowid, url, status, content_hash FROM urls "
                             "ORDER BY rowid").fetchall()
         health = conn.execute("SELECT count(*) FROM source_health").fetchone()[0]
+        ids = conn.execute("SELECT id, url, version, response_id FROM articles "
+                           "ORDER BY id").fetchall()
+    assert _pg_rows(pg, "SELECT id, url, version, response_id FROM articles ORDER BY id") == ids
     assert _pg_rows(pg, "SELECT rowid, url, status, content_hash FROM urls ORDER BY rowid") == urls
     assert _pg_rows(pg, "SELECT count(*) FROM source_health") == [(health,)]
     assert _pg_rows(pg, "SELECT count(*) FROM hosts") == [(0,)]
@@ -97,6 +101,11 @@ def test_search_runs_templates_and_report_work_on_the_copy(copied: tuple[str, st
         assert _invoke(*args, "--db", pg) == _invoke(*args, "--db", sqlite_db), args
     host = _invoke("templates", "--db", pg).split("\t")[0]
     assert _invoke("templates", host, "--db", pg) == _invoke("templates", host, "--db", sqlite_db)
+    with sqlite3.connect(sqlite_db) as conn:
+        article_id = str(conn.execute("SELECT max(id) FROM articles").fetchone()[0])
+    for name, db in (("pg.html", pg), ("sqlite.html", sqlite_db)):
+        _invoke("explain", article_id, "--db", db, "-o", str(tmp_path / name))
+    assert (tmp_path / "pg.html").read_bytes() == (tmp_path / "sqlite.html").read_bytes()
     _invoke("report", "--db", pg, "-o", str(tmp_path / "pg"))
     _invoke("report", "--db", sqlite_db, "-o", str(tmp_path / "sqlite"))
     pages = sorted(p.relative_to(tmp_path / "pg") for p in (tmp_path / "pg").rglob("*.html"))
@@ -183,3 +192,32 @@ def test_an_old_archive_is_refused_saying_how(tmp_path: Path, postgres_url: str)
         archive.conn.commit()
     out = _fails("migrate-db", str(old), postgres_url)
     assert "needs an upgrade (0013-leases)" in out and "writing command" in out
+
+
+def test_small_batches_copy_the_same(crawler: SiteCrawler, postgres_url: str,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    crawler.run(delay_s=0.02, only=("demo-jyt",))
+    monkeypatch.setattr(transfer_module, "BATCH", 3)
+    done = transfer(str(crawler.db), postgres_url)
+    assert done.rows["articles"][1] > 3 and all(a == b for a, b in done.rows.values())
+    assert _export(postgres_url) == _export(str(crawler.db))
+
+
+def test_a_failed_copy_leaves_the_target_empty(crawler: SiteCrawler, postgres_url: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    crawler.run(delay_s=0.02, only=("demo-jyt",))
+    copy_table = transfer_module._copy_table
+
+    def failing(source: object, target: object, table: str) -> int:
+        if table == "runs":
+            raise ArchiveError("invented failure while copying runs")
+        return copy_table(source, target, table)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(transfer_module, "_copy_table", failing)
+    with pytest.raises(ArchiveError, match="invented failure"):
+        transfer(str(crawler.db), postgres_url)
+    for table in TABLES:
+        assert _pg_rows(postgres_url, f"SELECT count(*) FROM {table}") == [(0,)], table
+    monkeypatch.undo()
+    transfer(str(crawler.db), postgres_url)  # the empty target takes a copy again
+    assert _export(postgres_url) == _export(str(crawler.db))
