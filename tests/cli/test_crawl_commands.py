@@ -223,7 +223,8 @@ def test_demo_site_serves_and_writes_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["crawl", "schedule", "export", "reclean", "demo-site", "demo",
-                                     "clean", "sources", "templates", "record"])
+                                     "clean", "sources", "templates", "record",
+                                     "migrate-db"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "Usage:" in _invoke(command, "--help")
     assert f"zhengwen {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
