@@ -526,14 +526,18 @@ def migrate_db_command(source: str, target: str, quiet: bool) -> None:
     done = transfer(source, target)
     if quiet:
         return
-    table = Table(title=f"{redact(source) if is_postgres_url(source) else source} -> "
-                        f"{redact(target) if is_postgres_url(target) else target}")
+    table = Table()
     for name in ("table", "source rows", "copied rows"):
         table.add_column(name, justify="left" if name == "table" else "right")
     for name, (expected, copied) in done.rows.items():
         table.add_row(name, str(expected), str(copied))
     Console(width=None if Console().is_terminal else 120).print(table)
-    click.echo(f"copied {sum(c for _, c in done.rows.values())} rows in {done.seconds:.1f} s")
+    click.echo(f"copied {sum(c for _, c in done.rows.values())} rows from {_shown(source)} "
+               f"to {_shown(target)} in {done.seconds:.1f} s")
+
+
+def _shown(db: str) -> str:
+    return redact(db) if is_postgres_url(db) else db
 
 
 @cli.command("runs")

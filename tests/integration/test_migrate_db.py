@@ -86,12 +86,15 @@ def test_the_copy_exports_the_same_records(copied: tuple[str, str]) -> None:
 def test_the_summary_counts_every_table(crawler: SiteCrawler, postgres_url: str) -> None:
     crawler.run(delay_s=0.02, only=("demo-news",))
     out = _invoke("migrate-db", str(crawler.db), postgres_url)
+    total = 0
     with sqlite3.connect(crawler.db) as conn:
         for table in TABLES:
             count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             row = next(line for line in out.splitlines() if f" {table} " in line)
             assert re.findall(r"\d+", row) == [str(count)] * 2, row
-    assert "copied " in out and " rows in " in out
+            total += count
+    assert total > 0
+    assert f"copied {total} rows from {crawler.db} to {postgres_url} in " in out
 
 
 def test_search_runs_templates_and_report_work_on_the_copy(copied: tuple[str, str],
@@ -131,6 +134,13 @@ def test_a_crawl_on_the_copy_goes_on_where_the_original_stopped(
     new_ids = _pg_rows(pg, f"SELECT id, version FROM articles WHERE id > {max_id}")
     assert [v for _, v in new_ids] == [2]
     assert _pg_rows(pg, f"SELECT count(*) > 0 FROM responses WHERE id > {max_response}") == [(True,)]
+    [(max_rowid,)] = _pg_rows(pg, "SELECT max(rowid) FROM urls")
+    with Archive(pg) as archive, archive.transaction():
+        archive.frontier.add(["http://127.0.0.1:9/found-later.html"], "demo-jyt", "article")
+    assert _pg_rows(pg, "SELECT url FROM urls ORDER BY rowid DESC LIMIT 1") == [
+        ("http://127.0.0.1:9/found-later.html",)]
+    [(rowid,)] = _pg_rows(pg, "SELECT rowid FROM urls WHERE url LIKE '%found-later%'")
+    assert rowid > max_rowid  # after every copied one (re-found URLs use up serials too)
 
 
 def test_a_target_holding_data_is_refused(copied: tuple[str, str], tmp_path: Path) -> None:
