@@ -98,7 +98,8 @@ def _rules_by_source(sources_file: str, paths: tuple[str, ...]) -> Callable[[str
 sources_option = click.option("--sources", "sources_file", default="sources.toml", show_default=True,
                               type=click.Path(dir_okay=False), help="Sources file (TOML).")
 db_option = click.option("--db", default=DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False), help="Archive database (SQLite).")
+                         type=click.Path(dir_okay=False),
+                         help="Archive: a SQLite file, or a postgresql:// URL shared by many workers.")
 source_option = click.option("--source", "source_ids", multiple=True, metavar="ID",
                              help="Only this source (repeatable).")
 shard_option = click.option(
