@@ -107,7 +107,8 @@ def _need_archive(db: str) -> None:
 sources_option = click.option("--sources", "sources_file", default="sources.toml", show_default=True,
                               type=click.Path(dir_okay=False), help="Sources file (TOML).")
 db_option = click.option("--db", default=DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False), help="Archive: a SQLite file or a postgresql:// URL.")
+                         type=click.Path(dir_okay=False),
+                         help="Archive: a SQLite file, or a postgresql:// URL shared by many workers.")
 source_option = click.option("--source", "source_ids", multiple=True, metavar="ID",
                              help="Only this source (repeatable).")
 shard_option = click.option(
