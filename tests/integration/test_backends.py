@@ -92,6 +92,13 @@ def _fill(archive: Archive) -> list[str]:
         archive.run_finished(run, status="finished", exit_code=1, summary="s: ok\nnews: ok",
                              stats={"counts": {"store/article/new": 4}})
     archive.put_template(SiteTemplate(site="a.cn", pages=3))
+    for started, text in ((1.0, "正文" * 200), (2.0, "正文" * 200), (3.0, "")):
+        stats = Stats()
+        for _ in range(3):
+            count_article(stats, "s", Article(title="标题", text=text))
+        count_list_page(stats, "s", 5)
+        with archive.transaction():
+            check_health(archive.conn, stats, ["s"], started)
     return said
 
 
@@ -128,6 +135,7 @@ def _observe(archive: Archive) -> dict[str, Any]:
         "clusters": [(c.original.url, [r.url for r in c.reprints])
                      for c in clusters(archive.conn, archive.articles())],
         "dedupe": [s.url for s in dedupe(archive.conn, archive.articles())],
+        "health": sorted(SourceHealth(archive.conn).latest(), key=lambda f: f.figure),
     }
 
 
@@ -218,6 +226,13 @@ def test_search_terms_chinese_short_and_latin(archive: Archive) -> None:
     assert search(archive.conn, "食品安全", source_id="news")[0].url == "http://b.cn/9"
     assert search(archive.conn, "食品安全", since=T0 + 3, limit=5)[0].url == "http://b.cn/9"
     assert len(search(archive.conn, "食品安全", limit=1)) == 1
+
+
+def test_health_is_recorded_by_the_fill(archive: Archive) -> None:
+    _fill(archive)
+    figures = {f.figure: f for f in _observe(archive)["health"]}
+    assert figures["empty_text"].drifting and figures["empty_text"].since == 3.0
+    assert figures["median_chars"].baseline == 400 and figures["list_no_links"].value == 0.0
 
 
 def test_reprint_clusters(archive: Archive) -> None:

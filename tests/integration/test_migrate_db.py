@@ -161,6 +161,9 @@ def test_copying_back_to_sqlite_gives_the_same_archive(copied: tuple[str, str],
     query = "SELECT rowid, url, status FROM urls ORDER BY rowid"
     with sqlite3.connect(sqlite_db) as a, sqlite3.connect(back) as b:
         assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        for table in ("bodies", "reprints", "reprint_bands", "source_health"):
+            rows = f"SELECT * FROM {table} ORDER BY 1, 2"
+            assert a.execute(rows).fetchall() == b.execute(rows).fetchall(), table
         fts = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '教育厅'"
         assert a.execute(fts).fetchone() == b.execute(fts).fetchone() != (0,)
     assert _invoke("search", "教育厅", "--db", str(back)) == _invoke("search", "教育厅", "--db",
