@@ -31,6 +31,9 @@ _ROWID_TABLES = frozenset({"urls"})
 # PostgreSQL's serial columns, set past the copied ids so new rows never collide.
 _SERIALS = (("articles", "id"), ("responses", "id"), ("runs", "id"), ("urls", "rowid"))
 BATCH = 2000
+# Fewer rows at a time where rows are big: a body may be megabytes, an article's text
+# tens of kilobytes.
+_BIG_ROWS = {"bodies": 50, "articles": 500, "reprints": 500}
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ def _copy_table(source: Database, target: Database, table: str) -> int:
     names = ", ".join(columns)
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
     copied = 0
-    for rows in source.stream(f"SELECT {names} FROM {table}", BATCH):
+    size = min(BATCH, _BIG_ROWS.get(table, BATCH))
+    for rows in source.stream(f"SELECT {names} FROM {table}", size):
         target.executemany(insert, rows)
         copied += len(rows)
     return copied
