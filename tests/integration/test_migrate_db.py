@@ -100,7 +100,8 @@ def test_the_summary_counts_every_table(crawler: SiteCrawler, postgres_url: str)
 def test_search_runs_templates_and_report_work_on_the_copy(copied: tuple[str, str],
                                                          tmp_path: Path) -> None:
     sqlite_db, pg = copied
-    for args in (["search", "教育"], ["search", "学校 安全"], ["runs"], ["templates"]):
+    for args in (["search", "教育"], ["search", "学校 安全"], ["runs"], ["templates"],
+                 ["sources", "health", "--json"], ["export", "--format", "csv"]):
         assert _invoke(*args, "--db", pg) == _invoke(*args, "--db", sqlite_db), args
     host = _invoke("templates", "--db", pg).split("\t")[0]
     assert _invoke("templates", host, "--db", pg) == _invoke("templates", host, "--db", sqlite_db)
@@ -190,8 +191,10 @@ def test_bad_input_is_named(tmp_path: Path, postgres_url: str) -> None:
     assert "not a zhengwen archive" in _fails("migrate-db", postgres_url,
                                               str(tmp_path / "x.sqlite"))
     down = "postgresql://zw:secret@127.0.0.1:1/archive"
-    refused = _fails("migrate-db", str(notes), down)
-    assert "notes.sqlite: not a usable archive" in refused
+    archive = tmp_path / "ok.sqlite"
+    Archive(archive).close()
+    refused = _fails("migrate-db", str(archive), down)
+    assert "postgresql://zw:***@127.0.0.1:1/archive: cannot connect" in refused
     copy = tmp_path / "copy.sqlite"
     refused = _fails("migrate-db", down, str(copy))
     assert "postgresql://zw:***@127.0.0.1:1/archive: cannot connect" in refused
