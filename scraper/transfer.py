@@ -107,4 +107,5 @@ def transfer(source: str, target: str) -> Transfer:
                         f"{copied} of the source's {expected}; nothing was written")
             if dst.conn.is_postgres:
                 _reset_serials(dst.conn)
+        dst.frontier.release_all()  # leases and claims of the source's workers mean nothing here
     return Transfer(rows, time.monotonic() - started)

@@ -237,3 +237,18 @@ def test_a_failed_copy_leaves_the_target_empty(crawler: SiteCrawler, postgres_ur
     monkeypatch.undo()
     transfer(str(crawler.db), postgres_url)  # the empty target takes a copy again
     assert _export(postgres_url) == _export(str(crawler.db))
+
+
+def test_leases_and_claims_are_not_copied(tmp_path: Path, postgres_url: str) -> None:
+    """A crawl killed holding leases leaves them in its archive; the copy has no workers."""
+    source = tmp_path / "killed.sqlite"
+    with Archive(source) as archive, archive.transaction():
+        archive.frontier.add(["http://127.0.0.1:9/a.html", "http://127.0.0.1:9/b.html"], "s",
+                             "article")
+        archive.conn.execute("UPDATE urls SET leased_by = 'w1', leased_until = 9e9")
+        archive.conn.execute("INSERT INTO source_runs (source_id, claimed_by, claimed_until) "
+                             "VALUES ('s', 'w1', 9e9)")
+    transfer(str(source), postgres_url)
+    assert _pg_rows(postgres_url, "SELECT url, leased_by, leased_until FROM urls ORDER BY rowid") \
+        == [("http://127.0.0.1:9/a.html", None, None), ("http://127.0.0.1:9/b.html", None, None)]
+    assert _pg_rows(postgres_url, "SELECT source_id, claimed_by FROM source_runs") == [("s", None)]
