@@ -16,8 +16,8 @@ sits idle in a transaction holding row locks.
 from __future__ import annotations
 
 import functools
-import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +46,7 @@ def redact(url: str) -> str:
 @functools.lru_cache(maxsize=512)
 def _pyformat(sql: str) -> str:
     """SQLite's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled)."""
-    return re.sub(r"\?", "%s", sql.replace("%", "%%"))
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
 class Database:
@@ -136,8 +136,6 @@ class Database:
         if self.is_postgres:
             return float(self.raw.execute(
                 "SELECT extract(epoch FROM clock_timestamp())").fetchone()[0])
-        import time
-
         return time.time()
 
     def commit(self) -> None:
