@@ -327,3 +327,10 @@ def test_iso_views_give_the_same_text_on_both_engines(tmp_path: Path, postgres_u
                 "SELECT started FROM runs_iso ORDER BY id")])
     assert texts[0] == texts[1]
     assert texts[0][-2:] == ["2023-11-14T22:13:20.001Z", "2023-11-14T22:13:21.000Z"]
+
+
+def test_a_missing_driver_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    with pytest.raises(ArchiveError, match=r"postgresql://zw:\*\*\*@127\.0\.0\.1:1/a: .*"
+                                           r"pip install 'zhengwen\[postgres\]'"):
+        Archive("postgresql://zw:secret@127.0.0.1:1/a")
