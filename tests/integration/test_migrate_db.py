@@ -23,8 +23,6 @@ from scraper.transfer import TABLES, transfer
 
 from .conftest import SiteCrawler
 
-pytestmark = pytest.mark.postgres
-
 
 def _invoke(*args: str) -> str:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
