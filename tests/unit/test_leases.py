@@ -140,3 +140,13 @@ def test_a_dead_workers_host_slot_frees_itself(postgres_url: str) -> None:
 
     with Archive(postgres_url) as first, Archive(postgres_url) as second:
         asyncio.run(main(first, second))
+
+
+def test_adding_known_urls_leaves_the_discovery_order_compact(target: str) -> None:
+    with Archive(target) as archive:
+        for _ in range(3):  # a routine pass re-reads the same list pages
+            with archive.transaction():
+                assert archive.frontier.add(URLS, "s", "article") in (len(URLS), 0)
+        with archive.transaction():
+            assert archive.frontier.add([*URLS, "http://a.cn/new.html"], "s", "article") == 1
+        assert archive.conn.execute("SELECT max(rowid), count(*) FROM urls").fetchone() == (11, 11)
