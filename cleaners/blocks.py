@@ -28,64 +28,79 @@ class Line:
     inside: bool
 
 
-class _Ancestry:
-    """For each element: its nearest block element (itself or an ancestor) and
-    whether it lies within the marked element. Each element's answer is kept, so a
-    walk up the tree stops at the first element already seen: the walks add up to
-    the tree's size instead of text nodes × depth."""
+class _Lines:
+    """The lines being built: text pieces join until the block (or the inside flag)
+    changes or a ``<br>`` breaks the line."""
 
-    def __init__(self, marked: int | None) -> None:
-        self._marked = marked
-        self._known: dict[int, tuple[int | None, bool]] = {}
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.parts: list[str] = []
+        self.block: int | None = None
+        self.inside = False
 
-    def of(self, node: LexborNode | None) -> tuple[int | None, bool]:
-        path: list[LexborNode] = []
-        answer: tuple[int | None, bool] = (None, False)
-        while node is not None:
-            known = self._known.get(node.mem_id)
-            if known is not None:
-                answer = known
-                break
-            path.append(node)
-            node = node.parent
-        block, inside = answer
-        for element in reversed(path):
-            if element.tag in BLOCK_ELEMENTS:
-                block = element.mem_id
-            inside = inside or element.mem_id == self._marked
-            self._known[element.mem_id] = (block, inside)
-        return block, inside
+    def flush(self) -> None:
+        if self.parts:
+            text = SPACES.sub(" ", "".join(self.parts)).strip()
+            if text:
+                self.lines.append(Line(text, self.inside))
+            self.parts = []
+
+
+def _start(root: LexborNode, marked: int) -> tuple[int | None, bool]:
+    """The nearest block element of ``root`` (itself or an ancestor) and whether
+    ``root`` lies within the marked element."""
+    chain = []
+    node: LexborNode | None = root
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    block, inside = None, False
+    for element in reversed(chain):
+        if element.tag in BLOCK_ELEMENTS:
+            block = element.mem_id
+        inside = inside or element.mem_id == marked
+    return block, inside
 
 
 def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line]:
-    """Visible text of ``root`` as lines; lines within ``marked`` are flagged."""
-    ancestry = _Ancestry(marked.mem_id if marked is not None else None)
-    lines: list[Line] = []
-    parts: list[str] = []
-    current: int | None = None
-    inside = False
+    """Visible text of ``root`` as lines; lines within ``marked`` are flagged.
 
-    def flush() -> None:
-        text = SPACES.sub(" ", "".join(parts)).strip()
-        if text:
-            lines.append(Line(text, inside))
-        parts.clear()
-
-    for node in root.traverse(include_text=True):
-        if node.tag == "br":
-            flush()
+    One walk down the tree by hand: each open element carries its nearest block and
+    inside flag, so a text node's line is known without looking up its ancestors."""
+    marked_id = marked.mem_id if marked is not None else -1
+    out = _Lines()
+    parts = out.parts
+    block, inside = _start(root, marked_id)
+    stack: list[tuple[LexborNode, int | None, bool]] = []
+    node = root.child
+    while node is not None or stack:
+        if node is None:
+            node, block, inside = stack.pop()
+            node = node.next
             continue
-        if node.tag != "-text":
+        tag = node.tag
+        if tag == "-text":
+            text = node.text_content or ""
+            if not text.strip():
+                if parts:
+                    parts.append(" ")
+            else:
+                if block != out.block or inside != out.inside:
+                    out.flush()
+                    parts = out.parts
+                    out.block, out.inside = block, inside
+                parts.append(text)
+        elif tag == "br":
+            out.flush()
+            parts = out.parts
+        elif node.child is not None:
+            stack.append((node, block, inside))
+            if tag in BLOCK_ELEMENTS or not inside:
+                key = node.mem_id
+                block = key if tag in BLOCK_ELEMENTS else block
+                inside = inside or key == marked_id
+            node = node.child
             continue
-        text = node.text_content or ""
-        if not text.strip():
-            if parts:
-                parts.append(" ")
-            continue
-        block_id, node_inside = ancestry.of(node.parent)
-        if block_id != current or node_inside != inside:
-            flush()
-            current, inside = block_id, node_inside
-        parts.append(text)
-    flush()
-    return lines
+        node = node.next
+    out.flush()
+    return out.lines

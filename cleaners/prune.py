@@ -10,6 +10,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .article import SNIPPET_CHARS, Removal
+from .needles import PageRules
 from .rules import Rule, RuleSet
 from .tree import TextIndex, link_density, node_text
 
@@ -56,11 +57,10 @@ def _outermost(matches: list[tuple[LexborNode, Rule]]) -> list[tuple[LexborNode,
     return keep
 
 
-def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
+def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...], page_chars: int,
                    removed: list[Removal]) -> None:
     matches: list[tuple[LexborNode, Rule]] = []
     seen: set[int] = set()
-    page_chars = len(node_text(tree.body)) if tree.body is not None else 0
     for rule in rules:
         if not rule.selectors:
             continue
@@ -78,10 +78,10 @@ def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
         node.decompose()
 
 
-def _matching(blocks: list[LexborNode], rules: RuleSet, kind: str, limit: int,
+def _matching(blocks: list[LexborNode], rules: PageRules, limit: int,
               index: TextIndex) -> list[tuple[LexborNode, Rule]]:
-    """The ``blocks`` still in the tree whose text (at most ``limit`` chars) a rule of
-    ``kind`` matches. Nested blocks often share a text, so verdicts are kept for the
+    """The ``blocks`` still in the tree whose text (at most ``limit`` chars) one of
+    ``rules`` matches. Nested blocks often share a text, so verdicts are kept for the
     page."""
     found: list[tuple[LexborNode, Rule]] = []
     cache: dict[str, Rule | None] = {}
@@ -93,7 +93,7 @@ def _matching(blocks: list[LexborNode], rules: RuleSet, kind: str, limit: int,
         text = texts.get(key)
         if text and len(text) <= limit and not _data_cell(node, index):
             if text not in cache:
-                cache[text] = rules.first_match(kind, text)
+                cache[text] = rules.first_match(text)
             rule = cache[text]
             if rule is not None:
                 found.append((node, rule))
@@ -104,12 +104,12 @@ def _drop_limit(rules: RuleSet) -> int:
     return max((r.max_chars for r in rules.of_kind("drop") if r.patterns), default=0)
 
 
-def _drop_matching_blocks(blocks: list[LexborNode], rules: RuleSet, removed: list[Removal],
-                          index: TextIndex) -> None:
+def _drop_matching_blocks(blocks: list[LexborNode], rules: RuleSet, page: str,
+                          removed: list[Removal], index: TextIndex) -> None:
     limit = _drop_limit(rules)
     if not limit:
         return
-    matches = _matching(blocks, rules, "drop", limit, index)
+    matches = _matching(blocks, PageRules(rules.of_kind("drop"), page), limit, index)
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
         index.decompose(node)
@@ -194,12 +194,12 @@ def _heading_limit(rules: RuleSet) -> int:
                 if r.patterns), default=0)
 
 
-def _drop_lists(blocks: list[LexborNode], rules: RuleSet, removed: list[Removal],
+def _drop_lists(blocks: list[LexborNode], rules: RuleSet, page: str, removed: list[Removal],
                 index: TextIndex) -> None:
     limit = _heading_limit(rules)
     if not limit:
         return
-    headings = _matching(blocks, rules, "drop-list", limit, index)
+    headings = _matching(blocks, PageRules(rules.of_kind("drop-list"), page), limit, index)
     lists = _ListBlocks(index)
     listed = [(block, rule) for node, rule in _innermost(headings) for block in lists.of(node)]
     unique = list({block.mem_id: (block, rule) for block, rule in listed}.values())
@@ -212,12 +212,15 @@ def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
     """Remove noise tags and everything the drop and drop-list rules match."""
     removed: list[Removal] = []
     tree.strip_tags(NOISE_TAGS)
-    _drop_selected(tree, rules.of_kind("drop"), removed)
+    # The page's text as it stands before any removal: every block text screened
+    # later is made of its text nodes (see cleaners.needles).
+    page = node_text(tree.body) if tree.body is not None else ""
+    _drop_selected(tree, rules.of_kind("drop"), len(page), removed)
     if tree.body is not None:
         # One text index and one query of the blocks for both passes: the list pass
         # keeps the index right as it removes, and the block pass skips what it removed.
         index = TextIndex(tree.body, max(_heading_limit(rules), _drop_limit(rules)))
         blocks = tree.body.css(BLOCK_TAGS)
-        _drop_lists(blocks, rules, removed, index)
-        _drop_matching_blocks(blocks, rules, removed, index)
+        _drop_lists(blocks, rules, page, removed, index)
+        _drop_matching_blocks(blocks, rules, page, removed, index)
     return removed

@@ -75,7 +75,7 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 
 
-def _anchored(source: str) -> bool:
+def is_anchored(source: str) -> bool:
     """Whether every match must start at position 0: a leading ``^`` and no ``|``
     outside groups and character classes."""
     if not source.startswith("^"):
@@ -117,7 +117,7 @@ class Screen:
             flags = _GLOBAL_FLAGS.match(source)
             if flags:
                 source = f"(?{flags.group(1)}:{source[flags.end():]})"
-            (anchored if _anchored(source) else floating).append(f"(?:{source})")
+            (anchored if is_anchored(source) else floating).append(f"(?:{source})")
         if not anchored and not floating:
             return None
         return cls(re.compile("|".join(anchored)) if anchored else None,

@@ -92,8 +92,8 @@ def test_screen_never_misses_what_a_rule_matches() -> None:
 
 
 def test_anchored_patterns_are_told_apart() -> None:
-    from cleaners.rules import _anchored
+    from cleaners.rules import is_anchored
 
-    assert _anchored(r"^\s*(分享|打印)$") and _anchored(r"^[|]a") and _anchored(r"^(a|b)")
+    assert is_anchored(r"^\s*(分享|打印)$") and is_anchored(r"^[|]a") and is_anchored(r"^(a|b)")
     for floating in (r"^a|b", r"^\(a|b\)", "版权所有", r"(^a)"):
-        assert not _anchored(floating)
+        assert not is_anchored(floating)

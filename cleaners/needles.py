@@ -1,0 +1,103 @@
+"""Which pattern rules can match anywhere in a page: one look at the page's text.
+
+Most patterns cannot match unless one of a few literal strings is in the text
+(相关阅读, 版权所有 …): their *needles*, read from the parsed pattern. A pattern none
+of whose needles is in the page's text cannot match any block of it, so a page's
+blocks are matched against the few patterns left instead of the screens of all.
+Needles hold no whitespace: a block's text joins its text nodes with spaces, so a
+needle found in it lies within one text node, and so in the page's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+from .rules import Rule, is_anchored
+
+__all__ = ["PageRules", "needles"]
+
+_Needles = frozenset[str] | None
+_MAX_CLASS = 8  # a character class of more literals says little
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _best(found: Iterable[_Needles]) -> _Needles:
+    """The most selective choice: the longest shortest needle, then the fewest."""
+    usable = [n for n in found if n]
+    return max(usable, key=lambda n: (min(map(len, n)), -len(n))) if usable else None
+
+
+def _sequence(items: Any) -> _Needles:
+    """Needles of a sequence of parsed items: any one item's needles will do."""
+    found: list[_Needles] = []
+    run: list[str] = []
+    op: Any
+    arg: Any
+    for op, arg in items:  # the parser's (opcode, argument) pairs
+        if op is sre.LITERAL and not chr(arg).isspace():
+            run.append(chr(arg))
+            continue
+        if run:
+            found.append(frozenset(["".join(run)]))
+            run = []
+        if op is sre.SUBPATTERN:
+            found.append(_sequence(arg[-1]))
+        elif op is sre.ATOMIC_GROUP:
+            found.append(_sequence(arg))
+        elif op is sre.BRANCH:
+            branches = [_sequence(b) for b in arg[1]]
+            if all(branches):
+                found.append(frozenset(n for b in branches for n in b or ()))
+        elif op in _REPEATS and arg[0] >= 1:
+            found.append(_sequence(arg[2]))
+        elif op is sre.IN and len(arg) <= _MAX_CLASS and all(
+                o is sre.LITERAL and not chr(c).isspace() for o, c in arg):
+            found.append(frozenset(chr(c) for _, c in arg))
+    if run:
+        found.append(frozenset(["".join(run)]))
+    return _best(found)
+
+
+@cache
+def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains; ``None`` when none
+    are known (a case-insensitive pattern, or one without literals)."""
+    if pattern.flags & re.IGNORECASE or "(?i" in pattern.pattern:
+        return None
+    return _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
+
+
+def _in_page(pattern: re.Pattern[str], page: str, chars: set[str]) -> bool:
+    found = needles(pattern)
+    return found is None or any(
+        all(c in chars for c in needle) and needle in page for needle in found)
+
+
+class PageRules:
+    """The rules of one kind whose patterns can match in ``page`` (the text of the
+    page's body, as :func:`cleaners.tree.node_text` gives it), with only those
+    patterns. :meth:`first_match` answers as :meth:`RuleSet.first_match` does for
+    any block text of that page."""
+
+    def __init__(self, rules: Sequence[Rule], page: str) -> None:
+        chars = set(page)
+        self._rules: list[tuple[Rule, int, tuple[Callable[[str], object], ...]]] = []
+        for rule in rules:
+            # An anchored pattern matches at the start or not at all.
+            tests = tuple(p.match if is_anchored(p.pattern) else p.search
+                          for p in rule.patterns if _in_page(p, page, chars))
+            if tests:
+                self._rules.append((rule, rule.max_chars, tests))
+
+    def first_match(self, text: str) -> Rule | None:
+        """The first rule that admits ``text``'s length and matches it."""
+        size = len(text)
+        for rule, max_chars, tests in self._rules:
+            if size <= max_chars and any(test(text) for test in tests):
+                return rule
+        return None

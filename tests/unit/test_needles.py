@@ -1,0 +1,28 @@
+import re
+
+from cleaners import default_rules
+from cleaners.needles import PageRules, needles
+
+
+def test_needles_are_the_literals_every_match_holds() -> None:
+    assert needles(re.compile(r"^\s*(?:相关阅读|延伸阅读)\s*$")) == {"相关阅读", "延伸阅读"}
+    assert needles(re.compile(r"ICP\s*[备证]")) == {"ICP"}
+    assert needles(re.compile(r"举报(电话|邮箱)\s*[:：]")) == {"举报"}
+    # No literal at all, or case-insensitive: nothing can be ruled out.
+    assert needles(re.compile(r"^\s*\d{1,2}\s*$")) is None
+    assert needles(re.compile(r"(?i)copyright")) is None
+    # Spaces never enter a needle: a block's text joins its text nodes with them.
+    assert needles(re.compile(r"点击 排行")) == {"点击"}
+
+
+def test_page_rules_answer_as_the_rule_set_on_every_example() -> None:
+    rules = default_rules()
+    for kind in ("drop", "drop-list"):
+        lines = [line for rule in rules.of_kind(kind) for example in rule.examples
+                 for line in example.splitlines()]
+        page = " ".join(lines)
+        for line in lines:
+            assert PageRules(rules.of_kind(kind), page).first_match(line) == (
+                rules.first_match(kind, line)), line
+        # A page without a rule's needles leaves that rule out.
+        assert PageRules(rules.of_kind(kind), "正文").first_match("相关阅读") is None
