@@ -72,10 +72,18 @@ def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
 
 
-def _in_page(pattern: re.Pattern[str], page: str, chars: set[str]) -> bool:
+@cache
+def _letters(pattern: re.Pattern[str]) -> tuple[tuple[frozenset[str], str], ...] | None:
+    """The needles with their characters: a needle with a character the page lacks
+    is passed over without a search."""
     found = needles(pattern)
+    return None if found is None else tuple((frozenset(n), n) for n in sorted(found))
+
+
+def _in_page(pattern: re.Pattern[str], page: str, chars: set[str]) -> bool:
+    found = _letters(pattern)
     return found is None or any(
-        all(c in chars for c in needle) and needle in page for needle in found)
+        chars.issuperset(letters) and needle in page for letters, needle in found)
 
 
 class PageRules:
@@ -86,18 +94,16 @@ class PageRules:
 
     def __init__(self, rules: Sequence[Rule], page: str) -> None:
         chars = set(page)
-        self._rules: list[tuple[Rule, int, tuple[Callable[[str], object], ...]]] = []
-        for rule in rules:
+        # (rule, its max_chars, a test of one of its patterns), in rule then pattern order
+        self._tests: list[tuple[Rule, int, Callable[[str], object]]] = [
             # An anchored pattern matches at the start or not at all.
-            tests = tuple(p.match if is_anchored(p.pattern) else p.search
-                          for p in rule.patterns if _in_page(p, page, chars))
-            if tests:
-                self._rules.append((rule, rule.max_chars, tests))
+            (rule, rule.max_chars, p.match if is_anchored(p.pattern) else p.search)
+            for rule in rules for p in rule.patterns if _in_page(p, page, chars)]
 
     def first_match(self, text: str) -> Rule | None:
         """The first rule that admits ``text``'s length and matches it."""
         size = len(text)
-        for rule, max_chars, tests in self._rules:
-            if size <= max_chars and any(test(text) for test in tests):
+        for rule, max_chars, test in self._tests:
+            if size <= max_chars and test(text):
                 return rule
         return None

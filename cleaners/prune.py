@@ -91,11 +91,11 @@ def _matching(blocks: list[LexborNode], rules: PageRules, limit: int,
         if key in gone:
             continue
         text = texts.get(key)
-        if text and len(text) <= limit and not _data_cell(node, index):
+        if text and len(text) <= limit:
             if text not in cache:
                 cache[text] = rules.first_match(text)
             rule = cache[text]
-            if rule is not None:
+            if rule is not None and not _data_cell(node, index):
                 found.append((node, rule))
     return found
 
@@ -118,8 +118,10 @@ def _drop_matching_blocks(blocks: list[LexborNode], rules: RuleSet, page: str,
 def _data_cell(node: LexborNode, index: TextIndex) -> bool:
     """A table cell beside other filled cells of its row: a column header such as
     时间 or 来源 is data, not a meta label left without its value."""
+    if node.tag not in ("td", "th"):
+        return False
     row = node.parent
-    if node.tag not in ("td", "th") or row is None or row.tag != "tr":
+    if row is None or row.tag != "tr":
         return False
     return sum(1 for cell in row.iter()
                if cell.tag in ("td", "th") and index.lengths.get(cell.mem_id)) > 1
