@@ -4,6 +4,7 @@ own, the tag corpus tools such as datatrove key on; else the page's own tag."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .script import SIMPLIFIED_ONLY, TRADITIONAL_ONLY
 
@@ -19,7 +20,12 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
     """The BCP 47 tag: ``zh-Hans``/``zh-Hant`` for Chinese text (the script whose own
     characters, those the other script writes differently, are more frequent);
     otherwise the page's declared tag, or ``None``."""
-    sample = text[:_SAMPLE_CHARS]
+    return _sample_language(text[:_SAMPLE_CHARS], declared)
+
+
+@lru_cache(maxsize=16)
+def _sample_language(sample: str, declared: str | None) -> str | None:
+    """Kept for a few samples: a page's fields and its Article ask of the same text."""
     letters = len(_LETTER.findall(sample))
     han = len(_HAN.findall(sample))
     if letters and han / letters >= _MIN_HAN_SHARE:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .rules import Rule, is_anchored
 
-__all__ = ["PageRules", "needles"]
+__all__ = ["PageRules", "PageText", "needles"]
 
 _Needles = frozenset[str] | None
 _MAX_CLASS = 8  # a character class of more literals says little
@@ -80,25 +80,32 @@ def _letters(pattern: re.Pattern[str]) -> tuple[tuple[frozenset[str], str], ...]
     return None if found is None else tuple((frozenset(n), n) for n in sorted(found))
 
 
-def _in_page(pattern: re.Pattern[str], page: str, chars: set[str]) -> bool:
-    found = _letters(pattern)
-    return found is None or any(
-        chars.issuperset(letters) and needle in page for letters, needle in found)
+class PageText:
+    """The text of a page's body (as :func:`cleaners.tree.node_text` gives it) and
+    its set of characters, made once for all the kinds of rules screened on it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chars = set(text)
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """Whether ``pattern`` can match some text made of the page's text nodes."""
+        found = _letters(pattern)
+        return found is None or any(
+            self.chars.issuperset(letters) and needle in self.text for letters, needle in found)
 
 
 class PageRules:
-    """The rules of one kind whose patterns can match in ``page`` (the text of the
-    page's body, as :func:`cleaners.tree.node_text` gives it), with only those
+    """The rules of one kind whose patterns can match in ``page``, with only those
     patterns. :meth:`first_match` answers as :meth:`RuleSet.first_match` does for
     any block text of that page."""
 
-    def __init__(self, rules: Sequence[Rule], page: str) -> None:
-        chars = set(page)
+    def __init__(self, rules: Sequence[Rule], page: PageText) -> None:
         # (rule, its max_chars, a test of one of its patterns), in rule then pattern order
         self._tests: list[tuple[Rule, int, Callable[[str], object]]] = [
             # An anchored pattern matches at the start or not at all.
             (rule, rule.max_chars, p.match if is_anchored(p.pattern) else p.search)
-            for rule in rules for p in rule.patterns if _in_page(p, page, chars)]
+            for rule in rules for p in rule.patterns if page.may_match(p)]
 
     def first_match(self, text: str) -> Rule | None:
         """The first rule that admits ``text``'s length and matches it."""

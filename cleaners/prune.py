@@ -10,7 +10,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .article import SNIPPET_CHARS, Removal
-from .needles import PageRules
+from .needles import PageRules, PageText
 from .rules import Rule, RuleSet
 from .tree import TextIndex, link_density, node_text
 
@@ -104,7 +104,7 @@ def _drop_limit(rules: RuleSet) -> int:
     return max((r.max_chars for r in rules.of_kind("drop") if r.patterns), default=0)
 
 
-def _drop_matching_blocks(blocks: list[LexborNode], rules: RuleSet, page: str,
+def _drop_matching_blocks(blocks: list[LexborNode], rules: RuleSet, page: PageText,
                           removed: list[Removal], index: TextIndex) -> None:
     limit = _drop_limit(rules)
     if not limit:
@@ -196,7 +196,7 @@ def _heading_limit(rules: RuleSet) -> int:
                 if r.patterns), default=0)
 
 
-def _drop_lists(blocks: list[LexborNode], rules: RuleSet, page: str, removed: list[Removal],
+def _drop_lists(blocks: list[LexborNode], rules: RuleSet, page: PageText, removed: list[Removal],
                 index: TextIndex) -> None:
     limit = _heading_limit(rules)
     if not limit:
@@ -216,13 +216,14 @@ def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
     tree.strip_tags(NOISE_TAGS)
     # The page's text as it stands before any removal: every block text screened
     # later is made of its text nodes (see cleaners.needles).
-    page = node_text(tree.body) if tree.body is not None else ""
-    _drop_selected(tree, rules.of_kind("drop"), len(page), removed)
+    text = node_text(tree.body) if tree.body is not None else ""
+    _drop_selected(tree, rules.of_kind("drop"), len(text), removed)
     if tree.body is not None:
         # One text index and one query of the blocks for both passes: the list pass
         # keeps the index right as it removes, and the block pass skips what it removed.
         index = TextIndex(tree.body, max(_heading_limit(rules), _drop_limit(rules)))
         blocks = tree.body.css(BLOCK_TAGS)
+        page = PageText(text)
         _drop_lists(blocks, rules, page, removed, index)
         _drop_matching_blocks(blocks, rules, page, removed, index)
     return removed

@@ -1,7 +1,7 @@
 import re
 
 from cleaners import default_rules
-from cleaners.needles import PageRules, needles
+from cleaners.needles import PageRules, PageText, needles
 
 
 def test_needles_are_the_literals_every_match_holds() -> None:
@@ -20,9 +20,9 @@ def test_page_rules_answer_as_the_rule_set_on_every_example() -> None:
     for kind in ("drop", "drop-list"):
         lines = [line for rule in rules.of_kind(kind) for example in rule.examples
                  for line in example.splitlines()]
-        page = " ".join(lines)
+        page = PageText(" ".join(lines))
         for line in lines:
             assert PageRules(rules.of_kind(kind), page).first_match(line) == (
                 rules.first_match(kind, line)), line
         # A page without a rule's needles leaves that rule out.
-        assert PageRules(rules.of_kind(kind), "正文").first_match("相关阅读") is None
+        assert PageRules(rules.of_kind(kind), PageText("正文")).first_match("相关阅读") is None
