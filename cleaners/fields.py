@@ -20,6 +20,7 @@ from .article import Article, Removal
 from .dates import SHANGHAI, find_dates, parse_date, parse_url_date
 from .lang import detect_language, language_fields
 from .lines import normalise_field
+from .needles import LineScreen, PageText
 from .rules import Rule, RuleSet
 from .script import convert
 
@@ -268,13 +269,17 @@ def line_candidates(lines: Sequence[str], zones: Sequence[str | None],
     """Candidates the field and byline rules find in the lines that have a zone, plus
     unlabelled dates on short lines under the headline."""
     found: list[Candidate] = []
-    field_rules, bylines = rules.of_kind("field"), rules.of_kind("byline")
-    screen = rules.screen("field")
+    # Rules none of whose patterns can match in the zoned lines are left out.
+    zoned = PageText("\n".join(line for line, zone in zip(lines, zones, strict=True)
+                               if zone is not None))
+    screen = LineScreen(rules.of_kind("field"), zoned)
+    field_rules = tuple(screen.rules)
+    bylines = tuple(LineScreen(rules.of_kind("byline"), zoned).rules)
     for i, (line, zone) in enumerate(zip(lines, zones, strict=True)):
         if zone is None:
             continue
         following = lines[i + 1] if i + 1 < len(lines) else None
-        fielded = field_rules if screen is not None and screen.search(line) else ()
+        fielded = field_rules if screen.search(line) else ()
         for rule in fielded + (bylines if zone in _BYLINE_ZONES else ()):
             if len(line) <= rule.max_chars:
                 # A labelled date (发布日期：, 生成日期：) before the body is the meta

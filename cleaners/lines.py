@@ -13,6 +13,7 @@ from typing import Any
 
 from .article import SNIPPET_CHARS, Removal
 from .dates import parse_date
+from .needles import LineScreen, PageText
 from .rules import Rule, RuleSet
 
 __all__ = ["LINE_KINDS", "LineResult", "clean_lines", "normalise_field", "take_fields"]
@@ -74,7 +75,9 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
     result = LineResult()
     field_rules = rules.of_kind("field")
     field_screen = rules.screen("field")
-    any_rule = rules.screen(*LINE_KINDS)
+    # A line holds only the needles of the whole text: see cleaners.needles.
+    any_rule = LineScreen((r for kind in LINE_KINDS for r in rules.of_kind(kind)),
+                          PageText("\n".join(lines)))
     screened: dict[str, bool] = {}
     for index, raw in enumerate(lines):
         line = raw.strip()

@@ -19,7 +19,7 @@ from typing import Any
 
 from .rules import Rule, is_anchored
 
-__all__ = ["PageRules", "PageText", "needles"]
+__all__ = ["LineScreen", "PageRules", "PageText", "needles"]
 
 _Needles = frozenset[str] | None
 _MAX_CLASS = 8  # a character class of more literals says little
@@ -114,3 +114,25 @@ class PageRules:
             if size <= max_chars and test(text):
                 return rule
         return None
+
+
+class LineScreen:
+    """:meth:`RuleSet.screen`'s test for the lines of one text (``page``): whether
+    some pattern of ``rules`` that admits a line's length matches it, tried only with
+    the patterns whose needles are in the text (a line of it holds no others)."""
+
+    def __init__(self, rules: Iterable[Rule], page: PageText) -> None:
+        self.rules = [r for r in rules if any(page.may_match(p) for p in r.patterns)]
+        self._tests = sorted(
+            ((rule.max_chars, p.match if is_anchored(p.pattern) else p.search)
+             for rule in self.rules for p in rule.patterns if page.may_match(p)),
+            key=lambda test: -test[0])
+
+    def search(self, line: str) -> bool:
+        size = len(line)
+        for max_chars, test in self._tests:
+            if size > max_chars:
+                return False  # the rest admit shorter lines still
+            if test(line):
+                return True
+        return False

@@ -1,7 +1,8 @@
 import re
 
 from cleaners import default_rules
-from cleaners.needles import PageRules, PageText, needles
+from cleaners.lines import LINE_KINDS
+from cleaners.needles import LineScreen, PageRules, PageText, needles
 
 
 def test_needles_are_the_literals_every_match_holds() -> None:
@@ -26,3 +27,14 @@ def test_page_rules_answer_as_the_rule_set_on_every_example() -> None:
                 rules.first_match(kind, line)), line
         # A page without a rule's needles leaves that rule out.
         assert PageRules(rules.of_kind(kind), PageText("正文")).first_match("相关阅读") is None
+
+
+def test_line_screen_answers_as_the_rule_set_screen_on_every_example() -> None:
+    rules = default_rules()
+    for kinds in (("field",), ("byline",), LINE_KINDS):
+        chosen = [r for kind in kinds for r in rules.of_kind(kind)]
+        lines = [line for rule in chosen for example in rule.examples
+                 for line in example.splitlines()]
+        screen = LineScreen(chosen, PageText("\n".join(lines)))
+        for line in lines + ["这是正文中普通的一句话，没有任何需要删除的内容。"]:
+            assert screen.search(line) == rules.screen(*kinds).search(line), line
