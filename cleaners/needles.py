@@ -87,12 +87,16 @@ class PageText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.chars = set(text)
+        self._known: dict[re.Pattern[str], bool] = {}
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` can match some text made of the page's text nodes."""
-        found = _letters(pattern)
-        return found is None or any(
-            self.chars.issuperset(letters) and needle in self.text for letters, needle in found)
+        if pattern not in self._known:
+            found = _letters(pattern)
+            self._known[pattern] = found is None or any(
+                self.chars.issuperset(letters) and needle in self.text
+                for letters, needle in found)
+        return self._known[pattern]
 
 
 class PageRules:
