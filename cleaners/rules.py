@@ -75,6 +75,7 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 
 
+@lru_cache(maxsize=1024)
 def is_anchored(source: str) -> bool:
     """Whether every match must start at position 0: a leading ``^`` and no ``|``
     outside groups and character classes."""
