@@ -188,9 +188,10 @@ def nesting_depth(html: str) -> int:
 def parse_html(html: str, source: str) -> LexborHTMLParser:
     """The parsed page; a page nested deeper than MAX_NESTING is refused with an
     ExtractionError naming ``source`` instead of stalling the parser."""
-    if html.count("<") > MAX_NESTING:
+    # No deeper than the count of opening tags (at most the "<" not starting "</"):
+    # most pages end the check there, before any tag is read.
+    if html.count("<") - html.count("</") > MAX_NESTING:
         marks = _NESTING_TAG.findall(html)
-        # No deeper than the count of opening tags: most pages end the check there.
         if marks.count("") > MAX_NESTING and _depth(marks) > MAX_NESTING:
             raise ExtractionError(source, f"elements nested deeper than {MAX_NESTING}")
     return LexborHTMLParser(html)
