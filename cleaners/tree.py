@@ -190,7 +190,8 @@ def parse_html(html: str, source: str) -> LexborHTMLParser:
     ExtractionError naming ``source`` instead of stalling the parser."""
     # No deeper than the count of opening tags (at most the "<" not starting "</"):
     # most pages end the check there, before any tag is read.
-    if html.count("<") - html.count("</") > MAX_NESTING:
+    tags = html.count("<")
+    if tags > MAX_NESTING and tags - html.count("</") > MAX_NESTING:
         marks = _NESTING_TAG.findall(html)
         if marks.count("") > MAX_NESTING and _depth(marks) > MAX_NESTING:
             raise ExtractionError(source, f"elements nested deeper than {MAX_NESTING}")
