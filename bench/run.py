@@ -11,10 +11,12 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 
+from bench.archive_size import chinese_pages, stored_bytes
 from bench.charts import bar_chart, line_chart
 from bench.corpus import all_pages, corpus_dir
 from bench.crawling import Site, frontier_memory, profile_crawl, run_scrapy, run_zhengwen
@@ -22,12 +24,15 @@ from bench.extraction import measure_memory, run_extraction
 from bench.offline import loopback_only
 from bench.pages import load_pages
 from bench.peers import load_tools
+from bench.pgcrawl import PgRun, postgres, run_workers, to_json
 from bench.profiling import CLEAN_STAGES, profile_stages
 from bench.template_eval import cost_section
 from bench.throughput import clean_directory, dump_throughput, scale_directory
 from cleaners import clean_html
 
 OUT = Path("results")
+SECTIONS = ("extraction", "clean_profile", "throughput", "scale", "templates", "archive-size",
+            "crawl", "pg-crawl", "pg-frontier")
 
 
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
@@ -158,10 +163,113 @@ def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: 
                           "stages": dict(stages), "frontier": memory}
 
 
+_PG_HEADER = ["workers × archive", "mode", "articles stored",
+              "requests served (articles / list pages / robots.txt)",
+              "failed fetches", "duplicate fetches or versions", "overlapping requests to a host",
+              "min gap ms", "seconds", "articles/s", "CPU s, workers", "CPU s, PostgreSQL", "CPU ms/article",
+              "peak RSS MB (largest worker)", "archive MB (KB per article)"]
+
+
+def _pg_rows(runs: list[PgRun]) -> list[list[object]]:
+    return [[r.label, "clean" if r.clean else "fetch only", f"{r.stored:,}",
+             f"{r.requests:,} ({r.article_requests:,} / {r.list_requests} / {r.robots_requests})",
+             r.failed, r.duplicate_fetches + r.stored_rows - r.stored, r.overlaps,
+             "-" if r.min_gap_ms == float("inf") else f"{r.min_gap_ms:.1f}",
+             f"{r.seconds:.1f}", f"{r.pages_per_s:.0f}", f"{r.cpu_s:.1f}",
+             f"{r.server_cpu_s:.1f}" if r.engine == "postgresql" else "-",
+             f"{1000 * (r.cpu_s + r.server_cpu_s) / max(r.stored, 1):.2f}", f"{r.peak_mb:.0f}",
+             f"{r.archive_bytes / 1e6:.1f} ({r.archive_bytes / max(r.stored, 1) / 1e3:.1f})"]
+            for r in runs]
+
+
+def pg_crawl_section(hosts: int, per_host: int, clean_per_host: int,
+                     polite: tuple[int, int, float]) -> tuple[list[str], dict]:
+    title = "## Crawling with several workers on PostgreSQL"
+    with postgres() as (server, why):
+        if server is None:
+            print(f"bench: pg-crawl SKIPPED: PostgreSQL could not start: {why}", file=sys.stderr)
+            return [title, "", f"**Skipped: PostgreSQL could not start: {why}**", ""], \
+                {"skipped": why}
+
+        def fresh() -> str:
+            return server.url(server.create_database())  # type: ignore[attr-defined]
+
+        runs: list[PgRun] = []
+        with Site(hosts, per_host, 8701) as site, tempfile.TemporaryDirectory() as tmp:
+            for clean, pages in ((False, per_host), (True, clean_per_host)):
+                mode = "clean" if clean else "fetch-only"
+                runs.append(run_workers(site, str(Path(tmp) / f"{mode}.sqlite"), 1, hosts, pages,
+                                        clean=clean))
+                for workers in (1, 2, 4):
+                    runs.append(run_workers(site, fresh(), workers, hosts, pages, clean=clean,
+                                            postmaster=server.pid))  # type: ignore[attr-defined]
+                    print(f"bench: pg-crawl {mode} {workers} workers: "
+                          f"{runs[-1].pages_per_s:.0f} articles/s", file=sys.stderr, flush=True)
+            polite_hosts, polite_pages, delay = polite
+            runs.append(run_workers(site, fresh(), 4, polite_hosts, polite_pages, clean=False,
+                                    delay_s=delay, postmaster=server.pid))  # type: ignore[attr-defined]
+    base = runs[0].pages_per_s
+    lines = [f"{title} ({hosts} hosts × {per_host} articles fetch-only, × {clean_per_host} "
+             "with cleaning; separate `zhengwen crawl --force` processes started together on one "
+             "sources file and one archive, each 8 requests in flight; the site's request log "
+             "checks the sharing)", ""]
+    lines += _table(_PG_HEADER, _pg_rows(runs[:-1]))
+    lines += ["", f"Politeness with a delay: {runs[-1].workers} workers, {polite_hosts} hosts × "
+              f"{polite_pages} articles, delay_s = {delay}:", ""]
+    lines += _table(_PG_HEADER, _pg_rows(runs[-1:]))
+    lines += ["", "**PostgreSQL 1 / 2 / 4 workers ÷ SQLite 1 worker, fetch-only articles/s: "
+              + " / ".join(f"{r.pages_per_s / base:.2f}" for r in runs[1:4]) + "**", ""]
+    lines += [f"- {r.label} ({'clean' if r.clean else 'fetch only'}): {e}"
+              for r in runs for e in r.errors]
+    return lines + [""], {"runs": [to_json(r) for r in runs]}
+
+
+def pg_frontier_section(total: int) -> tuple[list[str], dict]:
+    title = f"## Frontier at {total:,} URLs, PostgreSQL and SQLite"
+    with postgres() as (server, why):
+        if server is None:
+            print(f"bench: pg-frontier SKIPPED: PostgreSQL could not start: {why}",
+                  file=sys.stderr)
+            return [title, "", f"**Skipped: PostgreSQL could not start: {why}**", ""], \
+                {"skipped": why}
+        url = server.url(server.create_database())  # type: ignore[attr-defined]
+        rows = frontier_memory(total, url) + frontier_memory(total)
+    lines = [title + " (Frontier.add in transactions of 500 URLs; at each checkpoint a lease "
+             "of 1000 URLs by Frontier.lease, as a crawl worker takes them)", ""]
+    lines += _table(["engine", "URLs", "seconds adding", "lease of 1000, ms", "peak RSS MB",
+                     "database MB", "urls table + indexes MB"],
+                    [[m["engine"], f"{m['urls']:,}", m["seconds"], m["lease_ms"],
+                      m["peak_rss_mb"], m["db_mb"], m.get("urls_mb", "-")] for m in rows])
+    return lines + [""], {"checkpoints": rows}
+
+
+def archive_size_section(corpus: Path) -> tuple[list[str], dict]:
+    pages = chinese_pages(corpus)
+    with tempfile.TemporaryDirectory() as tmp, postgres() as (server, why):
+        sizes = {"sqlite": stored_bytes(lambda kind: Path(tmp) / f"{kind}.sqlite", pages)}
+        if server is not None:
+            sizes["postgresql"] = stored_bytes(
+                lambda kind: server.url(server.create_database()), pages)  # type: ignore[attr-defined]
+    first = next(iter(sizes.values()))
+    lines = [f"## Archive bytes per page ({first['pages']:.0f} Chinese corpus pages, mean "
+             f"{first['html'] / 1e3:.1f} KB of HTML, {first['body'] / 1e3:.1f} KB "
+             f"zlib-compressed, {first['text'] / 1e3:.1f} KB of cleaned text; stored as a crawl "
+             "stores them, the archive's growth divided by the pages)", ""]
+    lines += _table(["engine", "KB per raw response (fetch only)",
+                     "KB per article version (cleaned, its response included)"],
+                    [[engine, f"{m['response'] / 1e3:.1f}", f"{m['article'] / 1e3:.1f}"]
+                     for engine, m in sizes.items()])
+    if server is None:
+        lines += ["", f"PostgreSQL skipped: it could not start: {why}"]
+    return lines + [""], sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 round, smaller crawl (a smoke run)")
-    parser.add_argument("--skip-crawl", action="store_true")
+    parser.add_argument("--skip-crawl", action="store_true", help="no crawl sections")
+    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
+                        help=f"run this section only (repeatable): {', '.join(SECTIONS)}")
     args = parser.parse_args(argv)
     loopback_only()
     OUT.mkdir(exist_ok=True)
@@ -183,9 +291,15 @@ def main(argv: list[str] | None = None) -> int:
                 ("scale", lambda: scale_section(corpus, 1000 if args.quick else 10_000))]
     if corpus is not None:
         sections.append(("templates", lambda: cost_section(corpus)))
+        sections.append(("archive-size", lambda: archive_size_section(corpus)))
     if not args.skip_crawl:
         sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
         sections.append(("crawl", lambda: crawl_section(*sizes)))
+        pg_sizes = (10, 40, 20, (4, 10, 0.25)) if args.quick else (50, 200, 40, (10, 20, 0.25))
+        sections.append(("pg-crawl", lambda: pg_crawl_section(*pg_sizes)))
+        sections.append(("pg-frontier", lambda: pg_frontier_section(sizes[-1])))
+    if args.only:
+        sections = [(key, section) for key, section in sections if key in args.only]
     for key, section in sections:
         print(f"bench: {key} …", file=sys.stderr, flush=True)
         part, data[key] = section()
