@@ -253,8 +253,9 @@ def archive_size_section(corpus: Path) -> tuple[list[str], dict]:
     first = next(iter(sizes.values()))
     lines = [f"## Archive bytes per page ({first['pages']:.0f} Chinese corpus pages, mean "
              f"{first['html'] / 1e3:.1f} KB of HTML, {first['body'] / 1e3:.1f} KB "
-             f"zlib-compressed, {first['text'] / 1e3:.1f} KB of cleaned text; stored as a crawl "
-             "stores them, the archive's growth divided by the pages)", ""]
+             f"zlib-compressed, {first['text'] / 1e3:.1f} KB of cleaned text, cleaned in "
+             f"{first['clean_ms']:.1f} CPU ms each; stored as a crawl stores them, the "
+             "archive's growth divided by the pages)", ""]
     lines += _table(["engine", "KB per raw response (fetch only)",
                      "KB per article version (cleaned, its response included)"],
                     [[engine, f"{m['response'] / 1e3:.1f}", f"{m['article'] / 1e3:.1f}"]
