@@ -27,7 +27,7 @@ from typing import IO
 from bench.crawling import ROOT, Site
 from bench.rss import PeakWatcher
 
-__all__ = ["PgRun", "postgres", "run_workers", "server_cpu_s"]
+__all__ = ["PgRun", "check_log", "postgres", "run_workers", "server_cpu_s", "to_json"]
 
 _ARTICLE = re.compile(r"/t20241001_\d+\.html$")
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -95,7 +95,9 @@ def postgres() -> Iterator[tuple[object | None, str]]:
         yield server, ""
 
 
-def _check_log(run: PgRun, served: list[tuple[int, str, float, float]]) -> None:
+def check_log(run: PgRun, served: list[tuple[int, str, float, float]]) -> None:
+    """Fill ``run``'s request counts, duplicate article fetches, overlapping requests
+    per host and shortest gap per host from the site's log."""
     run.requests = len(served)
     articles = Counter((h, p) for h, p, _, _ in served if _ARTICLE.search(p))
     run.article_requests = sum(articles.values())
@@ -183,7 +185,7 @@ def run_workers(site: Site, db: str, workers: int, hosts: int, per_host: int, *,
         if postmaster:
             time.sleep(0.5)  # the postmaster reaps the backends of the closed connections
             run.server_cpu_s = server_cpu_s(postmaster) - server_before
-    _check_log(run, site.served())
+    check_log(run, site.served())
     _stored(run, db)
     return run
 
