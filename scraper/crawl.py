@@ -246,7 +246,7 @@ class _SourcePass:
         reads the source's list pages, wait for the URLs it finds."""
         frontier = self.archive.frontier
         left = self.settings.max_pages_per_source
-        batch = 4 * self.settings.concurrency
+        batch = self.settings.concurrency  # a small batch leaves the rest to other workers
         queue: list[UrlState] = []
         refill = asyncio.Lock()
 

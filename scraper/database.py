@@ -16,8 +16,8 @@ sits idle in a transaction holding row locks.
 from __future__ import annotations
 
 import functools
-import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +46,7 @@ def redact(url: str) -> str:
 @functools.lru_cache(maxsize=512)
 def _pyformat(sql: str) -> str:
     """SQLite's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled)."""
-    return re.sub(r"\?", "%s", sql.replace("%", "%%"))
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
 class Database:
@@ -101,14 +101,41 @@ class Database:
             with self.raw:
                 yield
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read inside one read-only transaction: every query sees the database as it
+        was at the first, while other processes go on writing."""
+        if self.is_postgres:
+            with self.raw.transaction():
+                self.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield
+        else:
+            self.raw.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.raw.rollback()
+
+    def stream(self, sql: str, size: int) -> Iterator[list[tuple]]:
+        """The rows of a query in lists of ``size``, never all held at once: a
+        server-side cursor on PostgreSQL (inside :meth:`snapshot` or
+        :meth:`transaction`), SQLite's cursor, which steps through the rows as read."""
+        cursor = self.raw.cursor(name="zhengwen_stream") if self.is_postgres else \
+            self.raw.execute(sql)
+        try:
+            if self.is_postgres:
+                cursor.execute(sql)
+            while rows := cursor.fetchmany(size):
+                yield rows
+        finally:
+            cursor.close()
+
     def now(self) -> float:
         """The database's clock in epoch seconds: one clock for every worker of a
         shared archive, whatever their machines' clocks say."""
         if self.is_postgres:
             return float(self.raw.execute(
                 "SELECT extract(epoch FROM clock_timestamp())").fetchone()[0])
-        import time
-
         return time.time()
 
     def commit(self) -> None:

@@ -55,12 +55,14 @@ class Frontier:
     def add(self, urls: Iterable[str], source_id: str, kind: str) -> int:
         """Record URLs not seen before (due at once); return how many were new."""
         now = time.time()
-        rows = [(u, source_id, kind, now) for u in dict.fromkeys(urls)]
+        rows = [(u, source_id, kind, now, u) for u in dict.fromkeys(urls)]
         if not rows:
             return 0
+        # Known URLs are not inserted at all: a conflicting insert would still draw a
+        # rowid from PostgreSQL's sequence, and a routine pass re-reads every list page.
         cur = self._conn.executemany(
-            "INSERT INTO urls (url, source_id, kind, discovered_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING", rows)
+            "INSERT INTO urls (url, source_id, kind, discovered_at) SELECT ?, ?, ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM urls WHERE url = ?) ON CONFLICT DO NOTHING", rows)
         return max(cur.rowcount, 0)
 
     def state(self, url: str) -> UrlState | None:

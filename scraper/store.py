@@ -31,7 +31,7 @@ from cleaners import Article, Removal, SiteTemplate
 from .database import Database, connect_postgres, connect_sqlite, is_postgres_url, redact
 from .errors import ArchiveError, ArchiveLockedError
 from .frontier import Frontier
-from .migrations import migrate, pending
+from .migrations import migrate, migration_names, pending
 from .reprints import link_article, link_missing
 
 __all__ = ["Archive", "Response", "StoredArticle", "StoredResponse", "source_filters", "text_hash",
@@ -122,7 +122,7 @@ class Archive:
         self.conn: Database = None  # type: ignore[assignment]
         try:
             if self.postgres:
-                self.conn = connect_postgres(str(path), readonly=readonly)
+                self.conn = _connect_postgres(str(path), self.name, readonly=readonly)
             elif readonly:
                 self.conn = _connect_readonly(Path(path))
             else:
@@ -395,9 +395,25 @@ def _connect_readonly(path: Path) -> Database:
     return connect_sqlite(path, readonly=True)
 
 
+def _connect_postgres(url: str, name: str, *, readonly: bool) -> Database:
+    """Connect, naming the server (never the password) when it cannot be reached or
+    the driver is not installed."""
+    try:
+        return connect_postgres(url, readonly=readonly)
+    except ImportError as exc:
+        raise ArchiveError(f"{name}: {exc}") from exc
+    except Exception as exc:
+        if type(exc).__name__ == "OperationalError" and _is_db_error(exc):
+            reason = " ".join(str(exc).replace(url, name).split())
+            raise ArchiveError(f"{name}: cannot connect ({reason})") from exc
+        raise
+
+
 def _refuse_pending(db: Database, name: str) -> None:
     """A reader never migrates: an archive that needs it is refused, saying how."""
     todo = pending(db)
+    if todo and len(todo) == len(migration_names()):
+        raise ArchiveError(f"{name}: not a zhengwen archive (no tables of one)")
     if todo:
         raise ArchiveError(f"{name}: the archive needs an upgrade ({', '.join(todo)}); open it "
                            "once with a writing command (crawl, reclean) where it is writable")
