@@ -1,6 +1,6 @@
 """``python -m bench.frontier_mem N [--db postgresql://…]``: peak RSS while the
 frontier grows to N URLs through the same call discovery uses (Frontier.add, one
-transaction per batch), with a due-URL query and a real lease of 1000 URLs
+transaction per batch), with a real lease of 1000 URLs
 (Frontier.lease, as a crawl worker takes them) at each checkpoint. Without ``--db``
 the archive is a SQLite file in a temporary folder; a PostgreSQL database should be
 empty. Prints one JSON line per checkpoint."""
@@ -47,13 +47,12 @@ def main(total: int, db: str | None) -> int:
             adding += time.perf_counter() - start
             done = first + BATCH
             if done in checkpoints:
-                due = frontier.due("bench", "article", limit=LEASE, max_failures=5)
                 start = time.perf_counter()
                 leased = frontier.lease("bench", "article", limit=LEASE, max_failures=5,
                                         due_before=archive.conn.now(), lease_s=600)
                 lease_ms = 1000 * (time.perf_counter() - start)
                 print(json.dumps({
-                    "engine": archive.conn.dialect, "urls": done, "due": len(due),
+                    "engine": archive.conn.dialect, "urls": done,
                     "leased": len(leased), "lease_ms": round(lease_ms, 1),
                     "seconds": round(adding, 1), "peak_rss_mb": round(peak_rss_mb() or 0.0, 1),
                     **_sizes(archive, Path(tmp))}), flush=True)

@@ -151,8 +151,8 @@ def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: 
     lines += ["", f"**zhengwen ÷ Scrapy, fetch-only articles/s: {ratio:.2f}**", "",
               "Where a crawl with cleaning spends its CPU (10 hosts × 40 articles, cProfile):", ""]
     lines += _table(["stage", "ms/article", "share"], _shares(stages))
-    lines += ["", "Frontier growth (Frontier.add in transactions of 500 URLs; a due-URL query "
-              "and a lease of 1000 URLs at each checkpoint; seconds of adding):", ""]
+    lines += ["", "Frontier growth (Frontier.add in transactions of 500 URLs; "
+              "a lease of 1000 URLs at each checkpoint; seconds of adding):", ""]
     lines += _table(["URLs", "peak RSS MB", "database MB", "seconds"],
                     [[f"{m['urls']:,}", m["peak_rss_mb"], m["db_mb"], m["seconds"]] for m in memory])
     bar_chart(OUT / "crawl.png", "Crawl throughput on the generated site",

@@ -55,7 +55,7 @@ _T = TypeVar("_T")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
                  b"Rar!", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_POLL_S = 1.0  # between looks at a frontier that another worker is still filling
+_POLL_S = 0.25  # between looks at a frontier that another worker is still filling
 
 
 def page_problem(body: bytes) -> tuple[str, str] | None:
@@ -102,10 +102,11 @@ class _SourcePass:
                 try:
                     await self.discover()
                 finally:
-                    frontier.end_discovery(sid)
+                    frontier.end_discovery(sid, completed=not self.stopped)
             else:
                 self.inc("discover/by-other-worker")
-                log.info("%s: another worker reads its list pages; taking articles only", sid)
+                log.info("%s: another worker reads or has read its list pages in this pass; "
+                         "taking articles only", sid)
             await self.fetch_articles()
         finally:
             frontier.release(sid)
