@@ -12,7 +12,9 @@ import os
 import platform
 import sys
 import time
+from collections import Counter
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from bench.charts import bar_chart, line_chart
@@ -23,8 +25,9 @@ from bench.offline import loopback_only
 from bench.pages import load_pages
 from bench.peers import load_tools
 from bench.profiling import CLEAN_STAGES, profile_stages
+from bench.scale import ScaleResult, ScaleRun, scale_runs
 from bench.template_eval import cost_section
-from bench.throughput import clean_directory, dump_throughput, scale_directory
+from bench.throughput import clean_directory, dump_throughput
 from cleaners import clean_html
 
 OUT = Path("results")
@@ -112,20 +115,48 @@ def throughput_section(pages, corpus: Path | None) -> tuple[list[str], dict]:  #
 def scale_section(corpus: Path | None, count: int) -> tuple[list[str], dict]:
     files = ([p for _, p, _ in all_pages(corpus)] if corpus else
              sorted(Path("fixtures/pages").glob("*.html")))
-    runs = scale_directory(files, count, (1, os.cpu_count() or 2))
-    rows, data = [], {}
-    for clean, scale in runs:
-        overhead_ms = (scale.seconds - clean.seconds) / clean.pages * 1000 * clean.jobs
-        rows.append([clean.jobs, f"{clean.pages_per_s:.1f}", f"{scale.pages_per_s:.1f}",
-                     f"{scale.pages_per_s / clean.pages_per_s:.2f}", f"{overhead_ms:+.2f}"])
-        data[clean.jobs] = {"clean_pages_per_s": clean.pages_per_s,
-                            "pipeline_pages_per_s": scale.pages_per_s,
-                            "overhead_ms_per_page": overhead_ms}
-    lines = [f"## Cleaning at scale ({count:,} pages, the corpus cycled; `zhengwen clean --jobs N` "
-             "against `zhengwen pipeline --workers N --tasks 4N` on datatrove's local executor)", ""]
-    lines += _table(["workers", "clean pages/s", "pipeline pages/s", "pipeline ÷ clean",
-                     "pipeline overhead, CPU ms/page"], rows)
+    result = scale_runs(files, count, (1, 2))
+    rows = [[r.workers, f"`{r.command}`", f"{r.seconds:.1f}", f"{r.pages_per_s:.1f}",
+             f"{r.startup_s:.1f} / {r.startup_cpu_s:.1f}", f"{r.steady_pages_per_s:.1f}",
+             f"{r.cpu_ms_per_page:.1f}",
+             f"{r.records:,}", r.empty, sum(r.failed.values())] for r in result.runs]
+    lines = [f"## Cleaning at scale ({count:,} pages: {result.distinct} distinct corpus pages "
+             "cycled, the same folder for every run; load average before "
+             f"{result.load[0]}, after {result.load[1]})", "",
+             "Start-up is the same command on one page (wall / CPU seconds); the pages/s after "
+             "start-up and the CPU per page (every process of the command, workers and "
+             "forkservers included) have it taken off.", ""]
+    lines += _table(["workers", "command", "wall s", "pages/s", "start-up s wall / CPU",
+                     "pages/s after start-up", "CPU ms/page", "records", "empty", "failed"], rows)
+    pipelines = [r for r in result.runs if r.step_ms is not None]
+    bare = sum(result.bare_ms) / 2
+    lines += ["", f"`clean_html` alone on the same {count:,} pages (one warm process, median "
+              f"of 3 per page): **{bare:.1f} ms/page** ({result.bare_ms[0]:.1f} before the runs, "
+              f"{result.bare_ms[1]:.1f} after). The datatrove step's own time per document "
+              "(the stage's stats.json: the sandbox round trip, cleaning included) and the "
+              "writer's:", ""]
+    lines += _table(["workers", "CleanStep ms/doc", "overhead over clean_html ms/doc",
+                     "JsonlWriter ms/doc", "CPU ms/page, pipeline − clean"],
+                    [[r.workers, f"{r.step_ms:.1f}", f"{(r.step_ms or 0) - bare:+.1f}",
+                      f"{r.writer_ms or 0:.2f}",
+                      f"{r.cpu_ms_per_page - _clean_run(result, r.workers).cpu_ms_per_page:+.1f}"]
+                     for r in pipelines])
+    failures = Counter[str]()
+    for run in result.runs:
+        failures.update(run.failed)
+    lines += ["", f"Records: text identical in every run for **{result.same_text:,} of "
+              f"{count:,}** pages; failures: "
+              + (", ".join(f"{k} ×{v}" for k, v in failures.items()) or "none") + "."]
+    if not all(r.whole_tree for r in result.runs):
+        lines.append("CPU is missing for processes that outlived the command (no subreaper).")
+    data = {"pages": count, "bare_clean_ms": result.bare_ms, "same_text": result.same_text,
+            "load": result.load,
+            "runs": [{k: v for k, v in vars(r).items() if k != "texts"} for r in result.runs]}
     return lines + [""], data
+
+
+def _clean_run(result: ScaleResult, workers: int) -> ScaleRun:
+    return next(r for r in result.runs if r.workers == workers and r.step_ms is None)
 
 
 def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: int
@@ -158,43 +189,64 @@ def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: 
                           "stages": dict(stages), "frontier": memory}
 
 
+SECTIONS = ("extraction", "clean_profile", "throughput", "scale", "templates", "crawl")
+
+
+def _sections(value: str) -> list[str]:
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown section {', '.join(unknown) or value!r} (choose from {', '.join(SECTIONS)})")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 round, smaller crawl (a smoke run)")
     parser.add_argument("--skip-crawl", action="store_true")
-    args = parser.parse_args(argv)
+    parser.add_argument("--only", type=_sections, metavar="SECTION[,SECTION]",
+                        help=f"run these sections only ({', '.join(SECTIONS)}); the report "
+                        "goes to results/bench-SECTION.md and .json")
+    parser.add_argument("--scale-pages", type=int, metavar="N",
+                        help="pages for the scale section (default 10,000; 1,000 with --quick)")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     loopback_only()
     OUT.mkdir(exist_ok=True)
     corpus = corpus_dir()
     if corpus is None:
         print("note: ../shared/corpus not found; extraction runs on the fixtures only",
               file=sys.stderr)
-    pages = load_pages(corpus)
+    wanted = args.only or [s for s in SECTIONS if not (s == "crawl" and args.skip_crawl)
+                           and not (s == "templates" and corpus is None)]
+    pages = cache(lambda: load_pages(corpus))
+    scale_pages = args.scale_pages or (1000 if args.quick else 10_000)
+    sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
+    sections = {
+        "extraction": lambda: extraction_section(pages(), 1 if args.quick else 3, not args.quick),
+        "clean_profile": lambda: clean_profile_section(pages()),
+        "throughput": lambda: throughput_section(pages(), corpus),
+        "scale": lambda: scale_section(corpus, scale_pages),
+        "templates": lambda: cost_section(corpus) if corpus else ([], {}),
+        "crawl": lambda: crawl_section(*sizes),
+    }
     started = time.time()
+    command = " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])])
     lines = ["# zhengwen benchmark", "",
              f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}, {platform.machine()}, "
-             f"command: `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`)", ""]
+             f"command: `{command.strip()}`", ""]
     data: dict[str, object] = {}
-    sections = [("extraction", lambda: extraction_section(pages, 1 if args.quick else 3,
-                                                          not args.quick)),
-                ("clean_profile", lambda: clean_profile_section(pages)),
-                ("throughput", lambda: throughput_section(pages, corpus)),
-                ("scale", lambda: scale_section(corpus, 1000 if args.quick else 10_000))]
-    if corpus is not None:
-        sections.append(("templates", lambda: cost_section(corpus)))
-    if not args.skip_crawl:
-        sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
-        sections.append(("crawl", lambda: crawl_section(*sizes)))
-    for key, section in sections:
+    for key in wanted:
         print(f"bench: {key} …", file=sys.stderr, flush=True)
-        part, data[key] = section()
+        part, data[key] = sections[key]()
         lines += part
     lines.append(f"Run time: {time.time() - started:.0f} s. Charts: "
                  + ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
     report = "\n".join(lines) + "\n"
-    (OUT / "bench.md").write_text(report, encoding="utf-8")
-    (OUT / "bench.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    stem = f"bench-{'-'.join(args.only)}" if args.only else "bench"
+    (OUT / f"{stem}.md").write_text(report, encoding="utf-8")
+    (OUT / f"{stem}.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     print(report)
     return 0
 
