@@ -117,9 +117,10 @@ def scale_section(corpus: Path | None, count: int) -> tuple[list[str], dict]:
              sorted(Path("fixtures/pages").glob("*.html")))
     result = scale_runs(files, count, (1, 2))
     rows = [[r.workers, f"`{r.command}`", f"{r.seconds:.1f}", f"{r.pages_per_s:.1f}",
-             f"{r.startup_s:.1f} / {r.startup_cpu_s:.1f}", f"{r.steady_pages_per_s:.1f}",
+             f"{r.startup_s:.1f} / {r.startup_cpu_s:.1f}", f"{r.steady_pages_per_s:.1f}" if r.steady_pages_per_s else "–",
              f"{r.cpu_ms_per_page:.1f}",
-             f"{r.records:,}", r.empty, sum(r.failed.values())] for r in result.runs]
+             f"{r.records:,}", r.empty, sum(r.failed.values()), r.load.split(",")[0]]
+            for r in result.runs]
     lines = [f"## Cleaning at scale ({count:,} pages: {result.distinct} distinct corpus pages "
              "cycled, the same folder for every run; load average before "
              f"{result.load[0]}, after {result.load[1]})", "",
@@ -127,7 +128,8 @@ def scale_section(corpus: Path | None, count: int) -> tuple[list[str], dict]:
              "start-up and the CPU per page (every process of the command, workers and "
              "forkservers included) have it taken off.", ""]
     lines += _table(["workers", "command", "wall s", "pages/s", "start-up s wall / CPU",
-                     "pages/s after start-up", "CPU ms/page", "records", "empty", "failed"], rows)
+                     "pages/s after start-up", "CPU ms/page", "records", "empty", "failed",
+                     "load at start"], rows)
     pipelines = [r for r in result.runs if r.step_ms is not None]
     bare = sum(result.bare_ms) / 2
     lines += ["", f"`clean_html` alone on the same {count:,} pages (one warm process, median "

@@ -50,6 +50,7 @@ class ScaleRun:
     step_ms: float | None = None  # the pipeline's clean step, per document
     writer_ms: float | None = None
     whole_tree: bool = True
+    load: str = ""  # load averages when the run started
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # file name -> sha1
 
     @property
@@ -57,9 +58,11 @@ class ScaleRun:
         return self.pages / self.seconds
 
     @property
-    def steady_pages_per_s(self) -> float:
-        """Pages/s once started: the one-page run's wall time taken off."""
-        return self.pages / max(self.seconds - self.startup_s, 1e-9)
+    def steady_pages_per_s(self) -> float | None:
+        """Pages/s once started: the one-page run's wall time taken off; None when
+        start-up is half the run or more (too little left to measure)."""
+        steady = self.seconds - self.startup_s
+        return self.pages / steady if steady > self.startup_s else None
 
     @property
     def cpu_ms_per_page(self) -> float:
@@ -195,8 +198,10 @@ def scale_runs(page_files: list[Path], count: int = 10_000,
         copy_pages(files, 1, one)
         for n in workers:
             clean_startup, pipeline_startup = _startup(one, n, tmp)
-            runs.append(_clean(folder, n, tmp, count, clean_startup))
-            runs.append(_pipeline(folder, n, tmp, count, pipeline_startup))
+            for measure, startup in ((_clean, clean_startup), (_pipeline, pipeline_startup)):
+                load = load_average()
+                runs.append(measure(folder, n, tmp, count, startup))
+                runs[-1].load = load
     bare = (bare_before, bare_clean_ms(used, count))
     after = load_average()
     reference = runs[0].texts
