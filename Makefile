@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 BENCH_STAMP := $(VENV)/.bench-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install browser test eval lint typecheck demo bench clean
+.PHONY: install browser postgres test eval lint typecheck demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,scale]'
+	$(PY) -m pip install -q -e '.[test,scale,postgres]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -23,7 +23,14 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; } || \
 		echo "make browser: could not install chromium; the browser tests will skip"
 
-test: install browser
+# Debian's PostgreSQL server binaries for the tests, which start a throwaway cluster of their
+# own (tests/pgserver.py); skipped when present. Without them those tests skip, or fail on CI.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
+		echo "make postgres: could not install postgresql; the PostgreSQL tests will skip (and fail when CI is set)"
+
+test: install browser postgres
 	$(PY) -m pytest -q
 
 eval: install
@@ -41,7 +48,7 @@ demo: install
 	$(VENV)/bin/zhengwen demo --db data/demo.sqlite
 
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install -q -e '.[test,scale,bench]'
+	$(PY) -m pip install -q -e '.[test,scale,postgres,bench]'
 	touch $@
 
 bench: $(BENCH_STAMP)

@@ -46,7 +46,8 @@ _MINOR_SHARE = 0.25      # a block with less of the paragraph score is a fragmen
 _REPLACE_SHARE = 0.5
 _MIN_GAIN = 0.25         # page text beyond the block, relative to the block
 _COVER = 0.8             # the ancestor holding the page candidate...
-_PURE = 0.85             # ...is made of it to this share...
+_PURE = 0.85             # ...is made of it to this share (a fragment's: _MINOR_PURE)...
+_MINOR_PURE = 0.5
 _MAX_DEPTH = 5           # ...and lies this close above the block
 _MENU_SHARE = 0.3        # page text beyond the block that is link text: menus
 _REPLACE_SIZE = 0.5      # a replacing page candidate is at least this long against the block
@@ -119,7 +120,8 @@ def _page_wins(lines: list[str], page_lines: list[str], node: LexborNode,
         if len(page - block) < _MIN_GAIN * len(block):
             return None
         found = _enclosing(node, page)
-        if found is not None and (found[1] >= _PURE or share < _MINOR_SHARE):
+        if found is not None and (found[1] >= _PURE or (
+                share < _MINOR_SHARE and found[1] >= _MINOR_PURE)):
             return "page:extends"
         return None
     if common < _DISJOINT * len(block) and len(page) > _REPLACE_SIZE * len(block) and (
@@ -151,12 +153,15 @@ def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) ->
     text = "".join(lines)
     kept = len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
         _WS.sub("", "".join(node_text(n) for n in located.nodes)))
-    if kept and not _aside(located.node) and (located.share >= _CHEAP_SHARE or (
+    # Joined siblings (the columns of one article, a listicle's items, a lede) stand
+    # for their parent: the article around them is looked for from there.
+    anchor = located.nodes[0].parent if len(located.nodes) > 1 else located.node
+    if kept and not _aside(anchor) and (located.share >= _CHEAP_SHARE or (
             located.share >= _MINOR_BLOCK and located.rival < _RIVAL_SHARE)):
         return Body(lines, located.node, located.how, located.nodes, by)
     page = extract_page(tree.html or "", url)
     why = (None if _menus(tree, lines, page)
-           else _page_wins(lines, page, located.node, located.share))
+           else _page_wins(lines, page, anchor or located.node, located.share))
     if why is None:
         return Body(lines, located.node, located.how, located.nodes, by)
     return Body(page, located.node, why, located.nodes, by)

@@ -3,11 +3,16 @@
 The scoring follows readability's idea: every paragraph-like block credits its
 parent (and half to the grandparent) with its length and its count of clause and
 sentence marks, in any script (Chinese 。，、, Latin . , ; Japanese 、。 …);
-link-heavy candidates and items of a long list (teasers of a feed, each as long as
-a short article) are discounted. An article split over sibling containers of
-one template (``div.story-column`` × 5) is taken whole: the siblings that share the
-winner's tag and class and hold paragraphs join it. The result also says which share
-of the page's paragraph score it holds, the evidence the body choice weighs.
+link-heavy candidates, items of a long list (teasers of a feed, each as long as
+a short article), the element holding such a feed of ``<article>`` teasers, and
+consent notices (cookie banners: their prose can outweigh a short article) are
+discounted. An article split over sibling containers of one template
+(``div.story-column`` × 5, or the numbered items of a listicle a few levels above
+the winner) is taken whole: the siblings that share the tag and class and hold
+paragraphs join it. Lead paragraphs standing just before the winner (the preview
+of a paywalled story, a lede outside the body container) join it too. The result
+also says which share of the page's paragraph score it holds, the evidence the body
+choice weighs.
 """
 
 from __future__ import annotations
@@ -33,9 +38,24 @@ _MIN_TABLE_ROWS = 3
 _NARROW_SHARE = 0.2
 _SIBLING_SHARE = 0.2  # of the winner's score: less, and a same-template sibling is not article
 _TOP_CANDIDATES = 8
-_LISTING_DEPTH = 4       # an li this close above a candidate...
-_LISTING_ITEMS = 4       # ...among this many li siblings makes it a feed item
+_LISTING_DEPTH = 4       # an li or article this close above a candidate...
+_LISTING_ITEMS = 4       # ...among this many siblings of its tag makes it a feed item
 _LIST_ITEM_WEIGHT = 0.3
+_ITEM_TAGS = frozenset(["li", "article"])  # one item of a list or of a feed of teasers
+_TEMPLATE_DEPTH = 5      # how far above the winner a listicle's items are looked for
+_NOTICE_WEIGHT = 0.1
+_NOTICE_CHARS = 3000     # the opening of a candidate read for a consent notice
+_LEAD_MAX_LINK_DENSITY = 0.5
+_LEAD_MIN_CHARS = 60     # shorter paragraphs before the body are its meta lines (作者：… 时间：…)
+# A consent notice: the cookie word (a loanword in most languages) with the words
+# for consent, partners or personal data that every such notice states.
+_COOKIES = re.compile(r"cookie|ciasteczk|κουκί|куки|쿠키|クッキー", re.IGNORECASE)
+_CONSENT = re.compile(
+    r"consent|zgod[aęy]|einwillig|zustimm|consentement|consentimiento|consentimento|consenso|"
+    r"toestemming|samtycke|samtykke|suostumu|souhlas|hozzájárul|согласи|同意|"
+    r"\bIAB\b|\bTCF\b|partner|personal data|dane osobowe|personenbezogen|données personnelles|"
+    r"datos personales|dados pessoais|dati personali|个人信息|個人資料", re.IGNORECASE)
+_NOTICE_MIN_HITS = 3
 _CANDIDATE_TAGS = {"div", "article", "section", "td", "main", "body", "form", "center",
                    "table", "tbody", "font", "dd", "li", "span", "blockquote"}
 
@@ -102,21 +122,48 @@ def _best(paragraphs: list[Paragraph]) -> tuple[LexborNode, float] | None:
     if not scores:
         return None
     top = sorted(scores, key=scores.__getitem__, reverse=True)[:_TOP_CANDIDATES]
-    best_id = max(top, key=lambda i: scores[i] * (1 - link_density(nodes[i]))
-                  * (_LIST_ITEM_WEIGHT if _in_listing(nodes[i]) else 1.0))
+    best_id = max(top, key=lambda i: scores[i] * _weight(nodes[i]))
     return nodes[best_id], scores[best_id] / total
 
 
-def _in_listing(node: LexborNode) -> bool:
+def _weight(node: LexborNode) -> float:
+    """What a candidate's score counts: less its links, less when it is a feed (or
+    an item of one) or a consent notice."""
+    text = node_text(node)
+    weight = 1 - link_density(node, len(text))
+    if _in_listing(node) or _holds_feed(node):
+        weight *= _LIST_ITEM_WEIGHT
+    if _notice(text[:_NOTICE_CHARS]):
+        weight *= _NOTICE_WEIGHT
+    return weight
+
+
+def _items(node: LexborNode) -> int:
+    """How many siblings of ``node`` (itself included) share its tag."""
+    parent = node.parent
+    return sum(1 for child in parent.iter() if child.tag == node.tag) if parent else 1
+
+
+def _in_listing(node: LexborNode | None) -> bool:
     """Whether ``node`` is (inside) one item of a list of many: a teaser in a feed."""
     for _ in range(_LISTING_DEPTH):
         if node is None or node.parent is None:
             return False
-        if node.tag == "li":
-            items = sum(1 for child in node.parent.iter() if child.tag == "li")
-            return items >= _LISTING_ITEMS
+        if node.tag in _ITEM_TAGS:
+            return _items(node) >= _LISTING_ITEMS
         node = node.parent
     return False
+
+
+def _holds_feed(node: LexborNode) -> bool:
+    """Whether ``node``'s children are a feed: many ``<article>`` teasers side by side."""
+    return sum(1 for child in node.iter() if child.tag == "article") >= _LISTING_ITEMS
+
+
+def _notice(text: str) -> bool:
+    """Whether a candidate's opening ``text`` reads as a consent notice: the cookie
+    word and, around it, the words for consent, partners and personal data."""
+    return bool(_COOKIES.search(text)) and len(_CONSENT.findall(text)) >= _NOTICE_MIN_HITS
 
 
 def _rival(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
@@ -138,18 +185,52 @@ def _share(paragraphs: list[Paragraph], nodes: tuple[LexborNode, ...]) -> float:
     return sum(score for para, score in paragraphs if within(para, ids)) / total
 
 
-def _template_siblings(node: LexborNode, paragraphs: list[Paragraph]) -> tuple[LexborNode, ...]:
-    """``node`` and its siblings of the same tag and class that hold paragraphs."""
+def _same_template(node: LexborNode, paragraphs: list[Paragraph], floor: float
+                   ) -> list[LexborNode]:
+    """``node`` and its siblings of the same tag and class that hold at least
+    ``floor`` of the paragraph score and are not link lists."""
     cls = node.attributes.get("class")
     parent = node.parent
     if not cls or parent is None:
-        return (node,)
+        return [node]
     same = [c for c in parent.iter() if c.tag == node.tag and c.attributes.get("class") == cls]
-    if len(same) < 2:
-        return (node,)
+    return [c for c in same if c.mem_id == node.mem_id
+            or (_share(paragraphs, (c,)) >= floor and link_density(c) < 0.5)]
+
+
+def _template_siblings(node: LexborNode, paragraphs: list[Paragraph]) -> tuple[LexborNode, ...]:
+    """``node`` and its siblings of the same tag and class that hold paragraphs; or,
+    a few levels up, the many same-template items of a listicle that ``node`` is
+    part of (each numbered item its own wrapper)."""
     floor = _SIBLING_SHARE * _share(paragraphs, (node,))
-    return tuple(c for c in same if c.mem_id == node.mem_id
-                 or (_share(paragraphs, (c,)) >= floor and link_density(c) < 0.5))
+    joined = _same_template(node, paragraphs, floor)
+    if len(joined) > 1:
+        return tuple(joined)
+    ancestor = node.parent
+    for _ in range(_TEMPLATE_DEPTH):
+        if ancestor is None or ancestor.tag in ("body", "html"):
+            break
+        items = _same_template(ancestor, paragraphs, floor)
+        if len(items) >= _LISTING_ITEMS:
+            return tuple(items)
+        ancestor = ancestor.parent
+    return (node,)
+
+
+def _lead(node: LexborNode, paragraphs: list[Paragraph]) -> tuple[LexborNode, ...]:
+    """The paragraphs (``<p>``, a sentence or more) standing before ``node`` among its
+    siblings: the preview of a paywalled story or a lede kept outside the body
+    container."""
+    scored = {para.mem_id for para, _ in paragraphs}
+    lead: list[LexborNode] = []
+    sibling = node.prev
+    while sibling is not None:
+        if (sibling.tag == "p" and sibling.mem_id in scored
+                and len(node_text(sibling)) >= _LEAD_MIN_CHARS
+                and link_density(sibling) < _LEAD_MAX_LINK_DENSITY):
+            lead.append(sibling)
+        sibling = sibling.prev
+    return tuple(reversed(lead))
 
 
 def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> tuple[LexborNode, str] | None:
@@ -191,5 +272,9 @@ def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
     nodes = _template_siblings(node, page)
     if len(nodes) > 1:
         how += "+siblings"
+    else:
+        lead = _lead(node, page)
+        if lead:
+            nodes, how = lead + nodes, f"{how}+lead"
     share = _share(page, nodes)
     return Located(node, how, share, nodes, page)

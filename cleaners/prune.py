@@ -62,27 +62,35 @@ def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...],
     seen: set[int] = set()
     page_chars = len(node_text(tree.body)) if tree.body is not None else 0
     for rule in rules:
-        for selector in rule.selectors:
-            for node in tree.css(selector):
-                if node.mem_id in seen or node.tag in ("html", "body"):
-                    continue
-                seen.add(node.mem_id)
-                # A selector matching a wrapper of most of the page has misfired.
-                if len(node_text(node)) <= _MAX_SELECTED_SHARE * page_chars:
-                    matches.append((node, rule))
+        if not rule.selectors:
+            continue
+        # One query per rule (its selectors as a group): one walk of the tree, not one
+        # per selector; the elements come in document order.
+        for node in tree.css(", ".join(rule.selectors)):
+            if node.mem_id in seen or node.tag in ("html", "body"):
+                continue
+            seen.add(node.mem_id)
+            # A selector matching a wrapper of most of the page has misfired.
+            if len(node_text(node)) <= _MAX_SELECTED_SHARE * page_chars:
+                matches.append((node, rule))
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
         node.decompose()
 
 
-def _matching(tree: LexborHTMLParser, rules: RuleSet, kind: str, limit: int,
+def _matching(blocks: list[LexborNode], rules: RuleSet, kind: str, limit: int,
               index: TextIndex) -> list[tuple[LexborNode, Rule]]:
-    """Blocks whose text (at most ``limit`` chars) a rule of ``kind`` matches. Nested
-    blocks often share a text, so verdicts are kept for the page."""
+    """The ``blocks`` still in the tree whose text (at most ``limit`` chars) a rule of
+    ``kind`` matches. Nested blocks often share a text, so verdicts are kept for the
+    page."""
     found: list[tuple[LexborNode, Rule]] = []
     cache: dict[str, Rule | None] = {}
-    for node in tree.body.css(BLOCK_TAGS) if tree.body is not None else ():
-        text = index.texts.get(node.mem_id)
+    texts, gone = index.texts, index.gone
+    for node in blocks:
+        key = node.mem_id
+        if key in gone:
+            continue
+        text = texts.get(key)
         if text and len(text) <= limit and not _data_cell(node, index):
             if text not in cache:
                 cache[text] = rules.first_match(kind, text)
@@ -92,15 +100,19 @@ def _matching(tree: LexborHTMLParser, rules: RuleSet, kind: str, limit: int,
     return found
 
 
-def _drop_matching_blocks(tree: LexborHTMLParser, rules: RuleSet,
-                          removed: list[Removal]) -> None:
-    limit = max((r.max_chars for r in rules.of_kind("drop") if r.patterns), default=0)
-    if tree.body is None or not limit:
+def _drop_limit(rules: RuleSet) -> int:
+    return max((r.max_chars for r in rules.of_kind("drop") if r.patterns), default=0)
+
+
+def _drop_matching_blocks(blocks: list[LexborNode], rules: RuleSet, removed: list[Removal],
+                          index: TextIndex) -> None:
+    limit = _drop_limit(rules)
+    if not limit:
         return
-    matches = _matching(tree, rules, "drop", limit, TextIndex(tree.body, limit))
+    matches = _matching(blocks, rules, "drop", limit, index)
     for node, rule in _outermost(matches):
         _record(removed, rule, node)
-        node.decompose()
+        index.decompose(node)
 
 
 def _data_cell(node: LexborNode, index: TextIndex) -> bool:
@@ -177,19 +189,23 @@ def _innermost(headings: list[tuple[LexborNode, Rule]]) -> list[tuple[LexborNode
     return [(node, rule) for node, rule in headings if node.mem_id not in outer]
 
 
-def _drop_lists(tree: LexborHTMLParser, rules: RuleSet, removed: list[Removal]) -> None:
-    heading_rules = [r for r in rules.of_kind("drop-list") if r.patterns]
-    if tree.body is None or not heading_rules:
+def _heading_limit(rules: RuleSet) -> int:
+    return max((min(r.max_chars, _HEADING_MAX_CHARS) for r in rules.of_kind("drop-list")
+                if r.patterns), default=0)
+
+
+def _drop_lists(blocks: list[LexborNode], rules: RuleSet, removed: list[Removal],
+                index: TextIndex) -> None:
+    limit = _heading_limit(rules)
+    if not limit:
         return
-    limit = max(min(r.max_chars, _HEADING_MAX_CHARS) for r in heading_rules)
-    index = TextIndex(tree.body, limit)
-    headings = _matching(tree, rules, "drop-list", limit, index)
+    headings = _matching(blocks, rules, "drop-list", limit, index)
     lists = _ListBlocks(index)
-    blocks = [(block, rule) for node, rule in _innermost(headings) for block in lists.of(node)]
-    unique = list({block.mem_id: (block, rule) for block, rule in blocks}.values())
+    listed = [(block, rule) for node, rule in _innermost(headings) for block in lists.of(node)]
+    unique = list({block.mem_id: (block, rule) for block, rule in listed}.values())
     for block, rule in _outermost(unique):
         _record(removed, rule, block)
-        block.decompose()
+        index.decompose(block)
 
 
 def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
@@ -197,6 +213,11 @@ def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
     removed: list[Removal] = []
     tree.strip_tags(NOISE_TAGS)
     _drop_selected(tree, rules.of_kind("drop"), removed)
-    _drop_lists(tree, rules, removed)
-    _drop_matching_blocks(tree, rules, removed)
+    if tree.body is not None:
+        # One text index and one query of the blocks for both passes: the list pass
+        # keeps the index right as it removes, and the block pass skips what it removed.
+        index = TextIndex(tree.body, max(_heading_limit(rules), _drop_limit(rules)))
+        blocks = tree.body.css(BLOCK_TAGS)
+        _drop_lists(blocks, rules, removed, index)
+        _drop_matching_blocks(blocks, rules, removed, index)
     return removed

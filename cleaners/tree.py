@@ -50,7 +50,9 @@ class TextIndex:
     """Per element under ``root`` (``root`` included), by ``mem_id``: ``length`` of
     its ``node_text``, the ``text`` itself when at most ``keep_chars`` long, and
     ``linked`` characters (stripped text of the ``<a>`` elements in it, itself
-    included). Valid until the tree changes.
+    included). Valid until the tree changes, except for elements removed through
+    :meth:`decompose`, which keeps the figures of their ancestors right and notes the
+    removed elements in ``gone``.
 
     ``node_text`` joins the stripped text nodes with spaces, so an element's length
     is the sum of its stripped text lengths plus one less than their count: both
@@ -60,13 +62,16 @@ class TextIndex:
         self.lengths: dict[int, int] = {}
         self.texts: dict[int, str] = {}
         self.linked: dict[int, int] = {}
+        self.pieces: dict[int, int] = {}  # text nodes inside, the lengths' separators
+        self.gone: set[int] = set()  # elements removed through decompose()
+        self.keep = keep_chars
         self._walk(root, keep_chars)
 
     def _walk(self, root: LexborNode, keep: int) -> None:
         # Iterative post-order, so any depth fits. Each open element carries
         # [node, its children's texts (None once too long), stripped chars, text
         # nodes, linked chars].
-        lengths, texts, linked_of = self.lengths, self.texts, self.linked
+        lengths, texts, linked_of, pieces_of = self.lengths, self.texts, self.linked, self.pieces
         stack: list[list] = [[root, [], 0, 0, 0]]
         child = root.child
         while stack:
@@ -98,6 +103,7 @@ class TextIndex:
             length = chars + pieces - 1 if pieces else 0
             lengths[key] = length
             linked_of[key] = linked
+            pieces_of[key] = pieces
             text = None
             if parts is not None and length <= keep:
                 text = " ".join(parts)
@@ -114,6 +120,33 @@ class TextIndex:
                         top[1] = None
                 child = node.next
 
+    def decompose(self, node: LexborNode) -> None:
+        """Decompose ``node`` and take it out of its ancestors' figures, so that one
+        index serves the passes before and after a removal. An ancestor's text is
+        read again only when it is short enough to keep."""
+        key = node.mem_id
+        pieces = self.pieces.get(key, 0)
+        chars = self.lengths.get(key, 0) - pieces + 1 if pieces else 0
+        linked = self.linked.get(key, 0)
+        self.gone.update(element.mem_id for element in node.traverse())
+        ancestors = []
+        parent = node.parent
+        while parent is not None and parent.mem_id in self.lengths:
+            ancestors.append(parent)
+            parent = parent.parent
+        node.decompose()
+        if not pieces:
+            return
+        for parent in ancestors:
+            pid = parent.mem_id
+            left = self.pieces[pid] - pieces
+            own = self.lengths[pid] + 1 - self.pieces[pid] if self.pieces[pid] else 0
+            length = own - chars + left - 1 if left else 0
+            self.pieces[pid], self.lengths[pid] = left, length
+            self.linked[pid] -= linked
+            if length <= self.keep:
+                self.texts[pid] = node_text(parent)
+
     def link_density(self, node: LexborNode) -> float:
         """:func:`link_density` of ``node``, read from the index when it is in it."""
         if node.mem_id not in self.lengths:
@@ -122,22 +155,22 @@ class TextIndex:
         return min(self.linked[node.mem_id] / total, 1.0) if total else 0.0
 
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 #: Elements that never nest: void elements and those whose end tag the parser
 #: implies (a new <p> or <li> closes the open one).
 _FLAT = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr", "p", "li", "dt", "dd", "option",
                    "optgroup", "rb", "rt", "rtc", "rp", "tr", "td", "th", "thead", "tbody",
                    "tfoot", "colgroup", "caption", "html", "head", "body"])
+#: The "/" (or "") of every tag that can nest: the flat ones are passed over by the
+#: regex engine, not by a Python loop.
+_NESTING_TAG = re.compile(
+    rf"<(/?)(?!(?:{'|'.join(sorted(_FLAT, key=len, reverse=True))})(?![A-Za-z0-9-]))"
+    r"[A-Za-z][A-Za-z0-9-]*", re.IGNORECASE)
 
 
-def nesting_depth(html: str) -> int:
-    """The deepest element nesting of ``html`` as its tags say, estimated in one
-    pass without parsing (the parser itself slows down on deep nesting)."""
+def _depth(marks: list[str]) -> int:
     depth = deepest = 0
-    for closing, tag in _TAG.findall(html):
-        if tag.lower() in _FLAT:
-            continue
+    for closing in marks:
         if closing:
             depth = max(depth - 1, 0)
         else:
@@ -146,9 +179,18 @@ def nesting_depth(html: str) -> int:
     return deepest
 
 
+def nesting_depth(html: str) -> int:
+    """The deepest element nesting of ``html`` as its tags say, estimated in one
+    pass without parsing (the parser itself slows down on deep nesting)."""
+    return _depth(_NESTING_TAG.findall(html))
+
+
 def parse_html(html: str, source: str) -> LexborHTMLParser:
     """The parsed page; a page nested deeper than MAX_NESTING is refused with an
     ExtractionError naming ``source`` instead of stalling the parser."""
-    if html.count("<") > MAX_NESTING and nesting_depth(html) > MAX_NESTING:
-        raise ExtractionError(source, f"elements nested deeper than {MAX_NESTING}")
+    if html.count("<") > MAX_NESTING:
+        marks = _NESTING_TAG.findall(html)
+        # No deeper than the count of opening tags: most pages end the check there.
+        if marks.count("") > MAX_NESTING and _depth(marks) > MAX_NESTING:
+            raise ExtractionError(source, f"elements nested deeper than {MAX_NESTING}")
     return LexborHTMLParser(html)

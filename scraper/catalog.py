@@ -65,10 +65,19 @@ _TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         "discovered_at": "When it was first found", "fetched_at": "When it was last fetched",
         "next_fetch": "Not fetched again before this time",
         "outcome": "What the last fetch gave: new, changed, unchanged, empty, binary ...",
-        "note": "Why, for outcomes that are not articles"}),
+        "note": "Why, for outcomes that are not articles",
+        "leased_by": "The worker fetching it now (host:pid:tag), if any",
+        "leased_until": "Its lease runs out then; a killed worker's URLs return to the pool",
+        "taken_at": "When a worker last took it: a pass takes a URL once"}),
     "source_runs": ("Source runs", "When each source last started and finished a pass.", {
         "source_id": "Source id", "last_started": "Start of its last pass",
-        "last_finished": "End of its last complete pass"}),
+        "last_finished": "End of its last complete pass",
+        "claimed_by": "The worker reading its list pages, sitemaps and feeds now, if any",
+        "claimed_until": "That claim runs out then"}),
+    "hosts": ("Hosts", "Per-host politeness shared by every crawl worker of the archive.", {
+        "host": "host[:port]", "holder": "The worker with a request to it in flight",
+        "busy_until": "That request's slot runs out then, should its worker die",
+        "next_at": "No request to the host starts before this time (delay, Retry-After)"}),
     "runs": ("Crawl runs", "One row per crawl pass, with its statistics.", {
         "id": "Run id (what `zhengwen report --run` takes)", "started": "Start of the pass",
         "finished": "End of the pass",

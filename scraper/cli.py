@@ -20,6 +20,7 @@ import click
 from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from cleaners import CleanerError, RuleSet, default_rules, load_rules
 from cleaners.cli import clean_command
@@ -28,6 +29,7 @@ from cleaners.isolation import IsolatedCleaner
 
 from .catalog import datasette_metadata
 from .crawl import crawl
+from .database import is_postgres_url, redact
 from .demo_site import DemoSite
 from .display import health_table, live_progress, summary
 from .errors import ScraperError
@@ -47,6 +49,7 @@ from .settings import Settings
 from .sources import Source, in_shard, load_config, source_rules
 from .stats import EXIT_DRIFT, Stats
 from .store import DEFAULT_DB, Archive
+from .transfer import transfer
 from .trial import clean_urls, print_trial, try_source, write_articles
 
 __all__ = ["cli", "main"]
@@ -95,10 +98,17 @@ def _rules_by_source(sources_file: str, paths: tuple[str, ...]) -> Callable[[str
     return rules_for
 
 
+def _need_archive(db: str) -> None:
+    """A reading command needs an archive: a SQLite file that exists, or a URL."""
+    if not (is_postgres_url(db) or Path(db).is_file()):
+        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+
+
 sources_option = click.option("--sources", "sources_file", default="sources.toml", show_default=True,
                               type=click.Path(dir_okay=False), help="Sources file (TOML).")
 db_option = click.option("--db", default=DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False), help="Archive database (SQLite).")
+                         type=click.Path(dir_okay=False),
+                         help="Archive: a SQLite file, or a postgresql:// URL shared by many workers.")
 source_option = click.option("--source", "source_ids", multiple=True, metavar="ID",
                              help="Only this source (repeatable).")
 shard_option = click.option(
@@ -195,8 +205,7 @@ def sources_health(db: str, source_ids: tuple[str, ...], as_json: bool) -> None:
 
     Exits with 4 when a source is drifting.
     """
-    if not Path(db).is_file():
-        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    _need_archive(db)
     with Archive(db, lock=False) as archive:
         figures = SourceHealth(archive.conn).latest(source_ids or None)
     if as_json:
@@ -382,8 +391,7 @@ def _since(value: str | None) -> float | None:
 def export_command(fmt: str, source_id: str | None, since: str | None, all_versions: bool,
                    raw: bool, dedupe_: bool, db: str, output: str | None) -> None:
     """Write archived articles as JSONL ({text, id, metadata}), CSV, Markdown or WARC."""
-    if not Path(db).is_file():
-        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    _need_archive(db)
     with Archive(db, readonly=True) as archive:
         known = archive.source_ids()
         if source_id is not None and source_id not in known:
@@ -445,8 +453,7 @@ def explain_command(target: str, sources_file: str, db: str, rule_files: tuple[s
 def report_command(sources_file: str, db: str, rule_files: tuple[str, ...], run_id: int | None,
                    output: str) -> None:
     """Write a static site over a crawl run: sources, failures, rules, reprints, articles."""
-    if not Path(db).is_file():
-        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    _need_archive(db)
     with Archive(db, readonly=True) as archive:
         pages = write_report(archive, output, run_id=run_id,
                              rules_for=_rules_by_source(sources_file, rule_files))
@@ -462,8 +469,7 @@ def report_command(sources_file: str, db: str, rule_files: tuple[str, ...], run_
 def search_command(query: str, source_id: str | None, since: str | None, limit: int,
                    db: str) -> None:
     """Find archived articles (newest versions) containing every word of QUERY."""
-    if not Path(db).is_file():
-        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    _need_archive(db)
     with Archive(db, readonly=True) as archive:
         hits = search(archive.conn, query, source_id=source_id, since=_since(since), limit=limit)
     console = Console(highlight=False)
@@ -497,13 +503,42 @@ def reclean_command(sources_file: str, db: str, rule_files: tuple[str, ...],
                     source_id: str | None, quiet: bool) -> None:
     """Clean the stored raw pages again and update the articles whose output changes."""
     sources = load_config(sources_file)[1]  # its selectors are part of each source's rules
-    if not Path(db).is_file():
-        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    _need_archive(db)
     with Archive(db, command="reclean") as archive:
         counts = reclean(archive, {s.id: s for s in sources}, rules=_rules(rule_files),
                          source_id=source_id)
     click.echo(f"checked {counts['checked']}, updated {counts['updated']}, "
                f"cleaned {counts['cleaned']} kept raw, failed {counts['failed']}")
+
+
+@cli.command("migrate-db")
+@click.argument("source")
+@click.argument("target")
+@logging_options
+def migrate_db_command(source: str, target: str, quiet: bool) -> None:
+    """Copy the archive SOURCE into the new, empty archive TARGET, each a SQLite path or
+    a postgresql:// URL (e.g. SQLite to PostgreSQL when crawls need many workers).
+
+    Ids and discovery order are kept; the copy is one transaction (a failure leaves
+    TARGET empty), and every table's row count is checked after.
+    """
+    if not (is_postgres_url(source) or Path(source).is_file()):
+        raise ScraperError(f"{source}: no archive here (migrate-db reads an existing archive)")
+    done = transfer(source, target)
+    if quiet:
+        return
+    table = Table()
+    for name in ("table", "source rows", "copied rows"):
+        table.add_column(name, justify="left" if name == "table" else "right")
+    for name, (expected, copied) in done.rows.items():
+        table.add_row(name, str(expected), str(copied))
+    Console(width=None if Console().is_terminal else 120).print(table)
+    click.echo(f"copied {sum(c for _, c in done.rows.values())} rows from {_shown(source)} "
+               f"to {_shown(target)} in {done.seconds:.1f} s")
+
+
+def _shown(db: str) -> str:
+    return redact(db) if is_postgres_url(db) else db
 
 
 @cli.command("runs")
@@ -513,8 +548,7 @@ def reclean_command(sources_file: str, db: str, rule_files: tuple[str, ...],
 def runs_command(db: str, limit: int, as_json: bool) -> None:
     """What the last runs did: command, status (running, finished, stopped; a run
     killed outright stays "running"), exit code and one line per source."""
-    if not Path(db).is_file():
-        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    _need_archive(db)
     with Archive(db, readonly=True) as archive:
         runs = archive.runs(limit)
     for run in runs:
@@ -534,8 +568,7 @@ def runs_command(db: str, limit: int, as_json: bool) -> None:
 @click.option("--limit", default=40, show_default=True, help="Recurring lines shown.")
 def templates_command(host: str | None, db: str, limit: int) -> None:
     """Show the boilerplate a crawl learned for HOST (without HOST: the hosts)."""
-    if not Path(db).is_file():
-        raise ScraperError(f"{db}: no archive here (crawl first, or pass --db)")
+    _need_archive(db)
     with Archive(db, readonly=True) as archive:
         if host is None:
             for name, pages in archive.template_hosts():

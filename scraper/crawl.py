@@ -35,6 +35,7 @@ from .feeds import parse_feed
 from .fetch import Fetcher, FetchResult
 from .frontier import UrlState
 from .health import check_health, count_article, count_list_page
+from .politeness import SharedPoliteness
 from .robots import Robots
 from .schedule import is_due, next_run
 from .scope import Scope
@@ -54,6 +55,7 @@ _T = TypeVar("_T")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
                  b"Rar!", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_POLL_S = 1.0  # between looks at a frontier that another worker is still filling
 
 
 def page_problem(body: bytes) -> tuple[str, str] | None:
@@ -80,6 +82,7 @@ class _SourcePass:
         self.templates = HostTemplates(archive)
         self.is_article = article_matcher(source)
         self.delay_s = settings.delay_s if source.delay_s is None else source.delay_s
+        self.due_before = 0.0  # the pass takes the URLs due when it started
         self.sitemaps_seen: set[str] = set()  # an index listing itself is read once
         self.sitemap_urls = 0
 
@@ -91,6 +94,28 @@ class _SourcePass:
         return self.stopping.done()
 
     async def run(self) -> None:
+        sid = self.source.id
+        frontier = self.archive.frontier
+        self.due_before = self.archive.conn.now()
+        try:
+            if frontier.claim_discovery(sid, self.settings.lease_s):
+                try:
+                    await self.discover()
+                finally:
+                    frontier.end_discovery(sid)
+            else:
+                self.inc("discover/by-other-worker")
+                log.info("%s: another worker reads its list pages; taking articles only", sid)
+            await self.fetch_articles()
+        finally:
+            frontier.release(sid)
+        self.templates.save()
+        if not self.stopped:
+            with self.archive.transaction():
+                self.archive.source_finished(sid)
+
+    async def discover(self) -> None:
+        """Read the source's list pages, sitemaps and feeds (this worker's claim)."""
         sid = self.source.id
         with self.archive.transaction():
             self.archive.source_started(sid)
@@ -112,11 +137,6 @@ class _SourcePass:
                 self._failed(url, exc)
         if self.settings.robots_sitemaps and self.settings.obey_robots and not self.stopped:
             await self.read_robots_sitemaps()
-        await self.fetch_articles()
-        self.templates.save()
-        if not self.stopped:
-            with self.archive.transaction():
-                self.archive.source_finished(sid)
 
     # -- discovery -------------------------------------------------------------------
 
@@ -124,6 +144,7 @@ class _SourcePass:
         """Fetch a list page, sitemap or feed; its response is kept for the raw WARC."""
         with self.archive.transaction():
             self.archive.frontier.add([url], self.source.id, kind)
+        self.archive.frontier.claim_discovery(self.source.id, self.settings.lease_s)  # renewed
         result = await self.fetch(url, None)
         if result is None:
             return None
@@ -220,17 +241,35 @@ class _SourcePass:
     # -- articles ----------------------------------------------------------------------
 
     async def fetch_articles(self) -> None:
-        due = self.archive.frontier.due(self.source.id, "article",
-                                        limit=self.settings.max_pages_per_source,
-                                        max_failures=self.settings.max_failures)
-        self.inc("articles/queued", len(due))
-        queue: asyncio.Queue[UrlState] = asyncio.Queue()
-        for state in due:
-            queue.put_nowait(state)
+        """Fetch the source's due articles, leased from the frontier a batch at a time
+        (other workers of a shared archive take the rest); while another worker still
+        reads the source's list pages, wait for the URLs it finds."""
+        frontier = self.archive.frontier
+        left = self.settings.max_pages_per_source
+        batch = self.settings.concurrency  # a small batch leaves the rest to other workers
+        queue: list[UrlState] = []
+        refill = asyncio.Lock()
+
+        async def next_state() -> UrlState | None:
+            nonlocal left
+            async with refill:
+                while not queue and left > 0 and not self.stopped:
+                    states = frontier.lease(self.source.id, "article", limit=min(batch, left),
+                                            max_failures=self.settings.max_failures,
+                                            due_before=self.due_before,
+                                            lease_s=self.settings.lease_s)
+                    if states:
+                        left -= len(states)
+                        self.inc("articles/queued", len(states))
+                        queue.extend(reversed(states))
+                    elif frontier.discovering_elsewhere(self.source.id):
+                        await asyncio.sleep(_POLL_S)
+                    else:
+                        break
+                return queue.pop() if queue and not self.stopped else None
 
         async def worker() -> None:
-            while not self.stopped and not queue.empty():
-                state = queue.get_nowait()
+            while (state := await next_state()) is not None:
                 try:
                     await self.article(state)
                 except (ArchiveError, asyncio.CancelledError):
@@ -239,8 +278,7 @@ class _SourcePass:
                     log.exception("%s: unexpected error", state.url)
                     self._failed(state.url, exc, article=True)
 
-        workers = min(self.settings.concurrency, len(due))
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        await asyncio.gather(*(worker() for _ in range(self.settings.concurrency)))
 
     async def article(self, state: UrlState) -> None:
         result = await self.fetch(state.url, state)
@@ -417,7 +455,11 @@ async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings 
     if not settings.clean_pages:
         cleaner = None
     try:
-        async with Fetcher(settings, stats=stats, transport=transport) as fetcher:
+        politeness = (SharedPoliteness(settings.concurrency, archive.conn, archive.frontier.holder,
+                                       settings.total_timeout_s + 30)
+                      if archive.postgres else None)
+        async with Fetcher(settings, stats=stats, transport=transport,
+                           politeness=politeness) as fetcher:
             def keep_robots(result: FetchResult) -> None:  # for the raw WARC export
                 with archive.transaction():
                     archive.put_discovery_response(result, "", "robots")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from cleaners import Article, RuleSet, SiteTemplate
 from cleaners.trace import Trace, trace_html
 
+from .database import is_postgres_url
 from .errors import ScraperError
 from .fetch import Fetcher, FetchResult
 from .pages import esc, family_classes, family_of, page
@@ -48,9 +49,14 @@ async def _fetch(url: str, settings: Settings) -> FetchResult:
                                     settings.delay_s)
 
 
+def _is_archive(db: str | Path) -> bool:
+    """Whether ``db`` may name an archive: a PostgreSQL URL, or a SQLite file that exists."""
+    return is_postgres_url(db) or Path(db).is_file()
+
+
 def _template(db: str | Path, url: str) -> SiteTemplate | None:
     """The site template the archive learned for the URL's host, if any."""
-    if not Path(db).is_file():
+    if not _is_archive(db):
         return None
     with Archive(db, readonly=True) as archive:
         return archive.template(urlsplit(url).hostname or "")
@@ -66,7 +72,7 @@ def load_target(target: str, *, db: str | Path, settings: Settings | None = None
     if path.is_file():
         return Target(path.read_bytes(), None, {}, str(path))
     if target.isdigit():
-        if not Path(db).is_file():
+        if not _is_archive(db):
             raise ScraperError(f"{db}: no archive here to find article {target} in (pass --db)")
         with Archive(db, readonly=True) as archive:
             response = archive.response_of(int(target))

@@ -122,15 +122,16 @@ class Fetcher:
     """Polite, retrying GETs. Use as ``async with Fetcher(settings) as fetcher``.
 
     ``resolver`` replaces DNS for the address guard (tests); ``transport`` replaces
-    the network altogether.
+    the network altogether; ``politeness`` shares host slots with other workers.
     """
 
     def __init__(self, settings: Settings, *, stats: Stats | None = None,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver | None = None) -> None:
+                 resolver: Resolver | None = None,
+                 politeness: Politeness | None = None) -> None:
         self.settings = settings
         self.stats = stats if stats is not None else Stats()
-        self.politeness = Politeness(settings.concurrency)
+        self.politeness = politeness or Politeness(settings.concurrency)
         #: Hosts given up for this run, with the reason.
         self.given_up: dict[str, str] = {}
         self._timeouts: dict[str, int] = {}

@@ -19,13 +19,13 @@ but neither judged nor used as history.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import statistics
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from cleaners import Article
 
+from .database import Database
 from .stats import Stats
 
 __all__ = ["HISTORY", "MIN_ARTICLES", "Figure", "SourceHealth", "check_health", "count_article",
@@ -113,7 +113,7 @@ class Figure:
 class SourceHealth:
     """The ``source_health`` table: one row per source, figure and pass."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Database) -> None:
         self._conn = conn
 
     def baseline(self, sid: str, figure: str, before: float) -> float | None:
@@ -130,13 +130,15 @@ class SourceHealth:
             drifting = (baseline is not None and _enough(figure, samples)
                         and _drifts(figure, value, baseline))
             self._conn.execute(
-                "INSERT OR REPLACE INTO source_health (source_id, figure, run_started, value, "
-                "samples, baseline, drifting) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (sid, figure, started, value, samples, baseline, drifting))
+                "INSERT INTO source_health (source_id, figure, run_started, value, samples, "
+                "baseline, drifting) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_id, figure, "
+                "run_started) DO UPDATE SET value = excluded.value, samples = excluded.samples, "
+                "baseline = excluded.baseline, drifting = excluded.drifting",
+                (sid, figure, started, value, samples, baseline, int(drifting)))
             self._conn.execute(
                 "DELETE FROM source_health WHERE source_id = ? AND figure = ? AND run_started < "
                 "(SELECT min(run_started) FROM (SELECT run_started FROM source_health WHERE "
-                "source_id = ? AND figure = ? ORDER BY run_started DESC LIMIT ?))",
+                "source_id = ? AND figure = ? ORDER BY run_started DESC LIMIT ?) AS recent)",
                 (sid, figure, sid, figure, _KEEP))
 
     def _since(self, sid: str, figure: str, started: float) -> float:
@@ -170,7 +172,7 @@ class SourceHealth:
                 for sid, figure, started, value, samples, baseline, drifting in newest.values()]
 
 
-def check_health(conn: sqlite3.Connection, stats: Stats, source_ids: Iterable[str],
+def check_health(conn: Database, stats: Stats, source_ids: Iterable[str],
                  started: float) -> None:
     """Record the pass's figures of ``source_ids`` and put the sources' drifting figures
     in ``stats.drifting`` (shown in the summary and the JSON stats). A figure this pass

@@ -30,7 +30,7 @@ from .errors import ScraperError
 from .explain import Target, explain_target
 from .pages import esc, page
 from .reprints import Cluster, clusters
-from .store import Archive, StoredArticle
+from .store import Archive, StoredArticle, url_in, url_list
 
 __all__ = ["Run", "load_run", "write_report"]
 
@@ -77,7 +77,7 @@ def load_run(archive: Archive, run_id: int | None = None) -> Run:
                                       "ORDER BY id DESC LIMIT 1"),
                                (run_id,) if run_id is not None else ()).fetchone()
     if row is None:
-        raise ScraperError(f"{archive.path}: " + (f"no run {run_id}" if run_id is not None
+        raise ScraperError(f"{archive.name}: " + (f"no run {run_id}" if run_id is not None
                                                    else "no crawl run recorded yet"))
     run_id, started, finished, stats, command, status, exit_code, summary = row
     outcome = " · ".join(str(x) for x in (command, status) if x) + (
@@ -201,8 +201,8 @@ def write_report(archive: Archive, out_dir: str | Path, *, run_id: int | None = 
                    (run.started, run.finished))
     shown = in_run | _urls(
         archive, "SELECT url FROM latest_articles WHERE cluster_id IN (SELECT cluster_id FROM "
-        "latest_articles WHERE url IN (SELECT value FROM json_each(?)))",
-        (json.dumps(sorted(in_run)),))
+        f"latest_articles WHERE {url_in(archive.conn, 'url')})",
+        (url_list(archive.conn, sorted(in_run)),))
     every = archive.versions_of(shown)
     latest = {s.url: s for s in every}  # oldest first, so the last one per URL wins
     found = [c for c in clusters(archive.conn, latest.values())

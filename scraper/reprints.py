@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from datasketch import MinHash
+
+from .database import Database
 
 if TYPE_CHECKING:  # the store links each article it writes, so no import at run time
     from .store import StoredArticle
@@ -80,7 +81,7 @@ def _load(blob: bytes) -> MinHash:
     return _minhash(np.frombuffer(blob, dtype="<u4").astype(np.uint64))
 
 
-def link_article(conn: sqlite3.Connection, article_id: int, text: str) -> int | None:
+def link_article(conn: Database, article_id: int, text: str) -> int | None:
     """Give a stored article version its cluster; returns the cluster id (``None``
     for an empty text, which is no one's reprint)."""
     minhash = signature(text)
@@ -107,11 +108,11 @@ def link_article(conn: sqlite3.Connection, article_id: int, text: str) -> int | 
     return cluster
 
 
-def link_missing(conn: sqlite3.Connection) -> int:
+def link_missing(conn: Database) -> int:
     """Link the versions stored before reprints were tracked; returns how many."""
     rows = conn.execute("SELECT id, text FROM articles WHERE id NOT IN "
                         "(SELECT article_id FROM reprints) ORDER BY id").fetchall()
-    with conn:
+    with conn.transaction():
         for article_id, text in rows:
             link_article(conn, article_id, text)
     return len(rows)
@@ -136,7 +137,7 @@ def _original(members: list[StoredArticle]) -> StoredArticle:
                                        m.fetched_at, m.id))
 
 
-def clusters(conn: sqlite3.Connection, latest: Iterable[StoredArticle], *,
+def clusters(conn: Database, latest: Iterable[StoredArticle], *,
              min_size: int = 2) -> list[Cluster]:
     """The clusters among ``latest`` with at least ``min_size`` members, largest first."""
     ids = dict(conn.execute("SELECT article_id, cluster_id FROM reprints"))
@@ -152,7 +153,7 @@ def clusters(conn: sqlite3.Connection, latest: Iterable[StoredArticle], *,
     return sorted(found, key=lambda c: (-len(c.reprints), c.id))
 
 
-def dedupe(conn: sqlite3.Connection, latest: Iterable[StoredArticle]) -> Iterator[StoredArticle]:
+def dedupe(conn: Database, latest: Iterable[StoredArticle]) -> Iterator[StoredArticle]:
     """``latest`` with each cluster's reprints left out (its original kept)."""
     members = list(latest)
     dropped = {r.id for c in clusters(conn, members) for r in c.reprints}

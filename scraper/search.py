@@ -8,9 +8,9 @@ characters) cannot be trigram-indexed, so they fall back to LIKE over the texts.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from .database import Database
 from .store import source_filters
 
 __all__ = ["MARK_END", "MARK_START", "Hit", "search"]
@@ -50,7 +50,7 @@ def _mark(piece: str, term: str) -> str:
     return "".join(out) + piece[i:]
 
 
-def search(conn: sqlite3.Connection, query: str, *, source_id: str | None = None,
+def search(conn: Database, query: str, *, source_id: str | None = None,
            since: float | None = None, limit: int = 20) -> list[Hit]:
     """The newest versions matching every whitespace-separated term of ``query``."""
     terms = query.split()
@@ -58,7 +58,7 @@ def search(conn: sqlite3.Connection, query: str, *, source_id: str | None = None
         return []
     where, args = source_filters("a", source_id, since)
     where.append("a.version = (SELECT max(b.version) FROM articles b WHERE b.url = a.url)")
-    if all(len(t) >= _MIN_INDEXED_CHARS for t in terms):
+    if not conn.is_postgres and all(len(t) >= _MIN_INDEXED_CHARS for t in terms):
         phrase = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = conn.execute(
             "SELECT a.id, a.url, a.source_id, a.version, a.title, "
@@ -67,8 +67,9 @@ def search(conn: sqlite3.Connection, query: str, *, source_id: str | None = None
             f"WHERE articles_fts MATCH ? AND {' AND '.join(where)} ORDER BY rank LIMIT ?",
             (phrase, *args, limit)).fetchall()
         return [Hit(*row) for row in rows]
+    like = "ILIKE" if conn.is_postgres else "LIKE"  # pg_trgm indexes ILIKE
     for term in terms:
-        where.append("(a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')")
+        where.append(f"(a.title {like} ? ESCAPE '\\' OR a.text {like} ? ESCAPE '\\')")
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         args += [pattern, pattern]
     rows = conn.execute(

@@ -78,6 +78,9 @@ class Settings:
     clean_time_limit_s: float = 30.0
     #: Processes that clean pages beside the crawl, so fetching never waits on a page.
     clean_workers: int = 1
+    #: Seconds a worker holds the URLs it takes from the frontier (and a source's list pages);
+    #: URLs of a worker killed meanwhile return to the other workers after it.
+    lease_s: float = 600.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -86,8 +89,8 @@ class Settings:
                 raise ValueError(f"setting {f.name} must be >= 0, not {value!r}")
         if self.concurrency < 1 or self.max_attempts < 1 or self.clean_workers < 1:
             raise ValueError("concurrency, max_attempts and clean_workers must be at least 1")
-        if self.clean_time_limit_s <= 0:
-            raise ValueError("clean_time_limit_s must be more than 0")
+        if self.clean_time_limit_s <= 0 or self.lease_s <= 0:
+            raise ValueError("clean_time_limit_s and lease_s must be more than 0")
 
     @classmethod
     def names(cls) -> list[str]:

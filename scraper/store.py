@@ -1,11 +1,14 @@
-"""The archive: one SQLite file (WAL) holding the frontier, raw bodies, responses
-and versioned articles.
+"""The archive: the frontier, raw bodies, responses and versioned articles, in one
+SQLite file (WAL) or one PostgreSQL database (``postgresql://`` URL), with the same
+tables, migrations and methods on both.
 
-A writer (crawl, reclean) holds an exclusive lock file beside the database
+A SQLite writer (crawl, reclean) holds an exclusive lock file beside the database
 (``<db>.lock``, flock), which the kernel releases when the process dies, even by
-SIGKILL. Readers (export) need no lock: WAL lets them read while a crawl writes, and
-``readonly=True`` opens an archive on a read-only mount. Timestamps are epoch
-seconds in the tables; the ``*_iso`` views give them as ISO 8601 UTC text.
+SIGKILL. A PostgreSQL archive takes many writers: crawl workers share its frontier
+through leases (see :mod:`scraper.frontier`). Readers (export) need no lock, and
+``readonly=True`` opens an archive without writing (a read-only mount, a read-only
+role). Timestamps are epoch seconds in the tables; the ``*_iso`` views give them as
+ISO 8601 UTC text.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import fcntl
 import hashlib
 import json
 import os
-import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -26,12 +28,14 @@ from typing import IO, Any, Protocol
 
 from cleaners import Article, Removal, SiteTemplate
 
+from .database import Database, connect_postgres, connect_sqlite, is_postgres_url, redact
 from .errors import ArchiveError, ArchiveLockedError
 from .frontier import Frontier
-from .migrations import migrate, pending
+from .migrations import migrate, migration_names, pending
 from .reprints import link_article, link_missing
 
-__all__ = ["Archive", "Response", "StoredArticle", "StoredResponse", "source_filters", "text_hash"]
+__all__ = ["Archive", "Response", "StoredArticle", "StoredResponse", "source_filters", "text_hash",
+           "url_in", "url_list"]
 
 DEFAULT_DB = "data/zhengwen.sqlite"
 
@@ -100,39 +104,49 @@ class StoredResponse:
 
 
 class Archive:
-    """Open (creating and migrating) an archive.
+    """Open (creating and migrating) an archive: a SQLite path or a ``postgresql://`` URL.
 
-    ``lock=True`` for writers; ``command`` names the writer in the lock file, so a
-    second writer is told who holds it. ``readonly=True`` opens without writing
-    anything, for reading an archive on a read-only mount.
+    ``lock=True`` for SQLite writers; ``command`` names the writer in the lock file,
+    so a second writer is told who holds it. ``readonly=True`` opens without writing
+    anything, for reading an archive on a read-only mount or with a read-only role.
     """
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, lock: bool = True,
                  command: str = "crawl", readonly: bool = False) -> None:
-        self.path = Path(path)
+        self.postgres = is_postgres_url(path)
+        #: The SQLite file, ``None`` for PostgreSQL.
+        self.path: Path | None = None if self.postgres else Path(path)
+        #: What messages call the archive: the path, or the URL without its password.
+        self.name = redact(str(path)) if self.postgres else str(path)
         self._lock_file: IO[str] | None = None
+        self.conn: Database = None  # type: ignore[assignment]
         try:
-            if readonly:
-                self.conn = _connect_readonly(self.path)
+            if self.postgres:
+                self.conn = _connect_postgres(str(path), self.name, readonly=readonly)
+            elif readonly:
+                self.conn = _connect_readonly(Path(path))
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
                 if lock:
                     self._lock(command)
-                self.conn = sqlite3.connect(self.path, timeout=30)
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA synchronous=NORMAL")
-                self.conn.execute("PRAGMA foreign_keys=ON")
-                if any(name.endswith("-reprints") for name in migrate(self.conn)):
-                    link_missing(self.conn)  # versions stored before reprints were tracked
-        except sqlite3.DatabaseError as exc:
+                self.conn = connect_sqlite(Path(path))
+            if readonly:
+                _refuse_pending(self.conn, self.name)
+            elif any(name.endswith("-reprints") for name in migrate(self.conn)):
+                link_missing(self.conn)  # versions stored before reprints were tracked
+        except Exception as exc:
             self.close()
-            raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from exc
-        except OSError as exc:
-            self.close()
-            raise ArchiveError(f"{self.path}: cannot open ({exc.strerror or exc})") from exc
+            if isinstance(exc, OSError):
+                raise ArchiveError(f"{self.name}: cannot open ({exc.strerror or exc})") from exc
+            if _is_db_error(exc):
+                raise ArchiveError(f"{self.name}: not a usable archive ({exc})") from exc
+            raise
         self.frontier = Frontier(self.conn)
+        if lock and not readonly and not self.postgres:
+            self.frontier.release_all()  # the lock makes this the only writer
 
     def _lock(self, command: str) -> None:
+        assert self.path is not None
         lock_path = self.path.with_name(self.path.name + ".lock")
         handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held until close)
         try:
@@ -142,7 +156,7 @@ class Archive:
             pid, _, holder = handle.read().strip().partition(" ")
             handle.close()
             raise ArchiveLockedError(
-                f"{self.path} is in use by zhengwen {holder or 'crawl'} (pid {pid or 'unknown'}); "
+                f"{self.name} is in use by zhengwen {holder or 'crawl'} (pid {pid or 'unknown'}); "
                 "wait for it to finish or use another --db") from None
         handle.seek(0)
         handle.truncate()
@@ -169,10 +183,10 @@ class Archive:
     def transaction(self) -> Iterator[None]:
         """Commit everything written inside at once, or nothing."""
         try:
-            with self.conn:
+            with self.conn.transaction():
                 yield
-        except sqlite3.Error as exc:
-            raise ArchiveError(f"{self.path}: write failed ({exc})") from exc
+        except self.conn.errors as exc:
+            raise ArchiveError(f"{self.name}: write failed ({exc})") from exc
 
     # -- writing -------------------------------------------------------------------
 
@@ -180,14 +194,14 @@ class Archive:
         """Keep a raw response (bodies are stored once per content hash); ``kind`` is
         what it was fetched as: article, list, sitemap, feed or robots."""
         digest = hashlib.sha256(result.body).hexdigest()
-        self.conn.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)",
+        self.conn.execute("INSERT INTO bodies (sha256, size, data) VALUES (?, ?, ?) "
+                          "ON CONFLICT DO NOTHING",
                           (digest, len(result.body), zlib.compress(result.body, 6)))
-        cur = self.conn.execute(
+        return int(self.conn.execute(
             "INSERT INTO responses (url, final_url, source_id, fetched_at, status, headers, "
-            "body_sha256, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "body_sha256, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (result.url, result.final_url, source_id, result.fetched_at, result.status,
-             json.dumps(dict(result.headers), ensure_ascii=False), digest, kind))
-        return int(cur.lastrowid or 0)
+             json.dumps(dict(result.headers), ensure_ascii=False), digest, kind)).fetchone()[0])
 
     def put_discovery_response(self, result: Response, source_id: str, kind: str) -> bool:
         """Keep a list page, sitemap, feed or robots.txt response unless the newest one
@@ -213,7 +227,11 @@ class Archive:
         ``result`` is the response it was cleaned from: stored here (only when the
         article is new or changed) unless ``response_id`` says it is stored already.
         Returns ``"new"`` (first version), ``"changed"`` (a further version) or ``"unchanged"``.
+        On PostgreSQL the URL is locked for the transaction first, so two workers storing
+        the same URL never make the same version twice.
         """
+        if self.conn.is_postgres:
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (url,))
         digest = text_hash(article)
         latest = self.latest(url)
         if latest and latest[1] == digest:
@@ -221,13 +239,14 @@ class Archive:
         if response_id is None:
             response_id = self.put_response(result, source_id)
         version = latest[0] + 1 if latest else 1
-        cur = self.conn.execute(
+        article_id = self.conn.execute(
             f"INSERT INTO articles (url, version, source_id, final_url, fetched_at, http_status, "
             f"encoding, text_hash, {', '.join(_ARTICLE_FIELDS)}, response_id, cleaned_at) "
-            f"VALUES ({', '.join('?' * (10 + len(_ARTICLE_FIELDS)))})",
+            f"VALUES ({', '.join('?' * (10 + len(_ARTICLE_FIELDS)))}) RETURNING id",
             (url, version, source_id, result.final_url, result.fetched_at, result.status,
-             article.encoding, digest, *_article_values(article), response_id, time.time()))
-        link_article(self.conn, int(cur.lastrowid or 0), article.text)
+             article.encoding, digest, *_article_values(article), response_id,
+             time.time())).fetchone()[0]
+        link_article(self.conn, int(article_id), article.text)
         return "changed" if latest else "new"
 
     def replace_article(self, article_id: int, article: Article) -> None:
@@ -255,9 +274,9 @@ class Archive:
 
     def run_started(self, command: str, started: float | None = None) -> int:
         """Record a run as ``running``; a run killed before :meth:`run_finished` stays so."""
-        cur = self.conn.execute("INSERT INTO runs (started, command, status) VALUES (?, ?, ?)",
-                                (time.time() if started is None else started, command, "running"))
-        return int(cur.lastrowid or 0)
+        return int(self.conn.execute(
+            "INSERT INTO runs (started, command, status) VALUES (?, ?, ?) RETURNING id",
+            (time.time() if started is None else started, command, "running")).fetchone()[0])
 
     def run_finished(self, run_id: int, *, status: str, exit_code: int, summary: str,
                      stats: Mapping[str, object]) -> None:
@@ -317,7 +336,7 @@ class Archive:
         """A stored raw response by id."""
         row = self.conn.execute(f"{_RESPONSE_SELECT} WHERE r.id = ?", (response_id,)).fetchone()
         if row is None:
-            raise ArchiveError(f"{self.path}: no stored response {response_id}")
+            raise ArchiveError(f"{self.name}: no stored response {response_id}")
         return _response(row)
 
     def response_of(self, article_id: int) -> StoredResponse:
@@ -326,7 +345,7 @@ class Archive:
             f"{_RESPONSE_SELECT} WHERE r.id = (SELECT response_id FROM articles WHERE id = ?)",
             (article_id,)).fetchone()
         if row is None:
-            raise ArchiveError(f"{self.path}: article {article_id} has no stored response")
+            raise ArchiveError(f"{self.name}: article {article_id} has no stored response")
         return _response(row)
 
     def article(self, article_id: int) -> Article | None:
@@ -336,9 +355,8 @@ class Archive:
 
     def versions_of(self, urls: Iterable[str]) -> list[StoredArticle]:
         """Every stored version of ``urls``, oldest first."""
-        rows = self.conn.execute(f"{_ARTICLE_SELECT} WHERE a.url IN (SELECT value FROM "
-                                 "json_each(?)) ORDER BY a.fetched_at, a.id",
-                                 (json.dumps(list(urls)),))
+        rows = self.conn.execute(f"{_ARTICLE_SELECT} WHERE {url_in(self.conn, 'a.url')} "
+                                 "ORDER BY a.fetched_at, a.id", (url_list(self.conn, urls),))
         return [_stored(row) for row in rows]
 
     def source_ids(self) -> list[str]:
@@ -351,8 +369,9 @@ class Archive:
         """Keep (replace) the learned template of one host."""
         with self.transaction():
             self.conn.execute(
-                "INSERT OR REPLACE INTO templates (host, pages, data, updated_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO templates (host, pages, data, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (host) DO UPDATE SET pages = excluded.pages, data = excluded.data, "
+                "updated_at = excluded.updated_at",
                 (template.site, template.pages,
                  json.dumps(template.to_dict(), ensure_ascii=False), time.time()))
 
@@ -370,24 +389,49 @@ class Archive:
         return int(self.conn.execute(f"SELECT count(*) FROM articles {clause}", args).fetchone()[0])
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
-    """Open without writing: ``mode=ro``, or ``immutable=1`` when the directory is read-only
-    (WAL then cannot make its shared-memory file). Refuses an archive that needs migrating."""
+def _connect_readonly(path: Path) -> Database:
     if not path.is_file():
         raise ArchiveError(f"{path}: no archive here")
-    uri = path.resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    return connect_sqlite(path, readonly=True)
+
+
+def _connect_postgres(url: str, name: str, *, readonly: bool) -> Database:
+    """Connect, naming the server (never the password) when it cannot be reached or
+    the driver is not installed."""
     try:
-        todo = pending(conn)
-    except sqlite3.OperationalError:
-        conn.close()
-        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
-        todo = pending(conn)
+        return connect_postgres(url, readonly=readonly)
+    except ImportError as exc:
+        raise ArchiveError(f"{name}: {exc}") from exc
+    except Exception as exc:
+        if type(exc).__name__ == "OperationalError" and _is_db_error(exc):
+            reason = " ".join(str(exc).replace(url, name).split())
+            raise ArchiveError(f"{name}: cannot connect ({reason})") from exc
+        raise
+
+
+def _refuse_pending(db: Database, name: str) -> None:
+    """A reader never migrates: an archive that needs it is refused, saying how."""
+    todo = pending(db)
+    if todo and len(todo) == len(migration_names()):
+        raise ArchiveError(f"{name}: not a zhengwen archive (no tables of one)")
     if todo:
-        conn.close()
-        raise ArchiveError(f"{path}: the archive needs an upgrade ({', '.join(todo)}); open it "
+        raise ArchiveError(f"{name}: the archive needs an upgrade ({', '.join(todo)}); open it "
                            "once with a writing command (crawl, reclean) where it is writable")
-    return conn
+
+
+def _is_db_error(exc: Exception) -> bool:
+    """A driver's error (sqlite3's or psycopg's), as opposed to a bug of ours."""
+    return type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg")
+
+
+def url_in(db: Database, column: str) -> str:
+    """``column IN`` the list given as one argument by :func:`url_list`."""
+    return f"{column} = ANY(?)" if db.is_postgres else \
+        f"{column} IN (SELECT value FROM json_each(?))"
+
+
+def url_list(db: Database, values: Iterable[str]) -> object:
+    return list(values) if db.is_postgres else json.dumps(list(values))
 
 
 def source_filters(alias: str, source_id: str | None, since: float | None

@@ -1,14 +1,18 @@
-"""Test-wide guards: no test reaches beyond the loopback interface."""
+"""Test-wide guards (no test reaches beyond the loopback interface) and shared fixtures:
+the corpus, the demo site, and a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from bench.offline import loopback_connect
+from tests.pgserver import PostgresServer, PostgresUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -46,3 +50,44 @@ def site() -> Iterator:
 
     with DemoSite() as demo:
         yield demo
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the PostgreSQL server carries the ``postgres`` marker, so
+    ``-m "not postgres"`` leaves them all out."""
+    for item in items:
+        if {"postgres_server", "postgres_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
+def _postgres_unavailable(reason: str) -> NoReturn:
+    """Skip, loudly; on CI (``CI`` set) fail instead, so CI never passes without the database."""
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"PostgreSQL is required when CI is set: {reason}", pytrace=False)
+    pytest.skip(f"POSTGRES TESTS SKIPPED: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway cluster per session (per xdist worker) on 127.0.0.1, stopped and its
+    folder removed at the end; `make postgres` installs the server binaries."""
+    try:
+        import psycopg  # noqa: F401  (the fixtures below and every caller need it)
+    except ImportError:
+        _postgres_unavailable("the psycopg package is absent: pip install -e '.[postgres]' "
+                              "(`make install` does)")
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as exc:
+        _postgres_unavailable(str(exc))
+    with server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh empty database for this test, dropped after it:
+    ``postgresql://postgres@127.0.0.1:PORT/test_N``."""
+    name = postgres_server.create_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)

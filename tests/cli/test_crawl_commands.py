@@ -37,7 +37,7 @@ def _invoke(*args: str, code: int | None = 0) -> str:
     return result.stdout
 
 
-def _crawl(sources: Path, db: Path, *extra: str, code: int = 3) -> str:
+def _crawl(sources: Path, db: Path | str, *extra: str, code: int = 3) -> str:
     """A crawl of the demo site: exit code 3, since its challenge host fails outright."""
     return _invoke("crawl", "--sources", str(sources), "--db", str(db), "--no-progress", *extra,
                    code=code)
@@ -107,8 +107,23 @@ def test_a_missing_sources_file_is_named(tmp_path: Path) -> None:
     assert done.returncode == 2 and "none.toml: cannot read" in done.stderr
 
 
+@pytest.fixture
+def pg_setup(site, tmp_path: Path, postgres_url: str) -> tuple[Path, str]:  # type: ignore[no-untyped-def]
+    """The demo site's sources file and a PostgreSQL archive."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(site.sources_text().replace("delay_s = 0.2", FAST), encoding="utf-8")
+    return sources, postgres_url
+
+
 def test_export_formats(setup: tuple[Path, Path], tmp_path: Path) -> None:
-    sources, db = setup
+    _export_formats(*setup, tmp_path)
+
+
+def test_export_formats_on_postgresql(pg_setup: tuple[Path, str], tmp_path: Path) -> None:
+    _export_formats(*pg_setup, tmp_path)
+
+
+def _export_formats(sources: Path, db: Path | str, tmp_path: Path) -> None:
     _crawl(sources, db)
     lines = _invoke("export", "--db", str(db), "--source", "demo-news").splitlines()
     records = [json.loads(line) for line in lines]
@@ -145,7 +160,14 @@ def test_export_refuses_bad_input(setup: tuple[Path, Path], tmp_path: Path) -> N
 
 def test_reclean_updates_only_what_the_rules_change(setup: tuple[Path, Path],
                                                     tmp_path: Path) -> None:
-    sources, db = setup
+    _reclean_scenario(*setup, tmp_path)
+
+
+def test_reclean_on_postgresql(pg_setup: tuple[Path, str], tmp_path: Path) -> None:
+    _reclean_scenario(*pg_setup, tmp_path)
+
+
+def _reclean_scenario(sources: Path, db: Path | str, tmp_path: Path) -> None:
     _crawl(sources, db)
     base = ["reclean", "--sources", str(sources), "--db", str(db)]
     _invoke(*base)  # applies each host's template as it stands after the whole crawl
@@ -201,7 +223,8 @@ def test_demo_site_serves_and_writes_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["crawl", "schedule", "export", "reclean", "demo-site", "demo",
-                                     "clean", "sources", "templates", "record"])
+                                     "clean", "sources", "templates", "record",
+                                     "migrate-db"])
 def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "Usage:" in _invoke(command, "--help")
     assert f"zhengwen {command}" in (ROOT / "README.md").read_text(encoding="utf-8")

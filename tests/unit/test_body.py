@@ -103,3 +103,33 @@ def test_headings_inside_the_body_stay() -> None:
             "<h3>Next steps</h3><p>第三段正文，部署了下一阶段的重点任务和工作要求。</p></div></body></html>")
     lines = clean_html(page).text.splitlines()
     assert lines[1] == "一、主要成效" and lines[3] == "Next steps" and len(lines) == 5
+
+
+def test_a_consent_notice_longer_than_the_article_is_not_the_body() -> None:
+    notice = "".join(f"<p>{p}</p>" for p in (
+        "Mit Klick auf „Zustimmen“ willigen Sie in die Verwendung von Cookies und die "
+        "Verarbeitung Ihrer personenbezogenen Daten durch uns und unsere 300 Partner ein.",
+        "Ihre Einwilligung umfasst die Speicherung von Informationen auf Ihrem Gerät, die "
+        "Auswahl personalisierter Anzeigen und die Messung der Reichweite unserer Inhalte.",
+        "Einige Partner verarbeiten Ihre Daten auf Grundlage eines berechtigten Interesses; "
+        "Sie können dem in den Einstellungen widersprechen und Ihre Einwilligung widerrufen.",
+        "Verantwortlich für die Verarbeitung ist der Verlag. Sie haben das Recht auf Auskunft, "
+        "Berichtigung und Löschung Ihrer Daten sowie auf Beschwerde bei der Aufsichtsbehörde."))
+    page = ("<html><body><main><article><div class='text'>"
+            "<p>Der Fährverkehr über den Stausee läuft seit Montag wieder nach dem Sommerfahrplan.</p>"
+            "<p>Die Gemeinde hatte die Anlegestelle im Winter erneuert und den Steg verbreitert.</p>"
+            f"</div></article></main><div class='q8z'><div class='w2k'>{notice}</div></div>"
+            "</body></html>")
+    article = clean_html(page)
+    assert "Fährverkehr" in article.text and "Cookies" not in article.text
+
+
+def test_lead_paragraphs_before_the_body_join_it() -> None:
+    lead = f"<p class='preview'>{PARAGRAPHS[0]}</p>"
+    rest = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    page = (f"<html><body><article><div class='locked'>{lead}<span>Subscribe to read on.</span>"
+            f"<div class='premium'>{rest}</div></div></article></body></html>")
+    tree = LexborHTMLParser(page)
+    located = locate_content(tree, default_rules())
+    assert located is not None and located.how.endswith("+lead") and len(located.nodes) == 2
+    assert clean_html(page).text.splitlines() == PARAGRAPHS

@@ -55,9 +55,9 @@ def test_many_dates_cost_linear_time() -> None:
     """Doubling the dates in one value at most about doubles the work (no quadratic scan)."""
     def cost(n: int) -> float:
         text = " ".join(["2024-01-02"] * n)
-        start = time.perf_counter()
+        start = time.thread_time()
         assert len(find_dates(text)) == n
-        return time.perf_counter() - start
+        return time.thread_time() - start
 
     small, large = min(cost(2500) for _ in range(3)), min(cost(10000) for _ in range(3))
     assert large / small < 8  # 4x the input; quadratic would be 16x

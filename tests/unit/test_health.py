@@ -7,19 +7,20 @@ import sqlite3
 import pytest
 
 from cleaners import Article
+from scraper.database import Database
 from scraper.health import MIN_ARTICLES, SourceHealth, check_health, count_article, count_list_page
 from scraper.migrations import migrate
 from scraper.stats import Stats
 
 
 @pytest.fixture
-def conn() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:")
+def conn() -> Database:
+    conn = Database(sqlite3.connect(":memory:"), "sqlite", ":memory:")
     migrate(conn)
     return conn
 
 
-def _pass(conn: sqlite3.Connection, started: float, articles: list[Article],
+def _pass(conn: Database, started: float, articles: list[Article],
           list_links: tuple[int, ...] = (5,)) -> Stats:
     stats = Stats()
     for article in articles:
@@ -34,7 +35,7 @@ GOOD = Article(title="标题", text="正文" * 200, published="2024-10-12", sour
                located_by="source.s.content")
 
 
-def test_steady_passes_never_drift(conn: sqlite3.Connection) -> None:
+def test_steady_passes_never_drift(conn: Database) -> None:
     for run in range(5):
         assert _pass(conn, run, [GOOD] * 4).drifting == {}
     figures = {f.figure: f for f in SourceHealth(conn).latest()}
@@ -52,14 +53,14 @@ def test_steady_passes_never_drift(conn: sqlite3.Connection) -> None:
     (Article(title="标题", text="正文" * 200, located_by="source.s.content"),
      {"filled/published", "filled/source"}),
 ])
-def test_a_sharp_move_drifts(conn: sqlite3.Connection, broken: Article, figures: set) -> None:
+def test_a_sharp_move_drifts(conn: Database, broken: Article, figures: set) -> None:
     _pass(conn, 1, [GOOD] * 4)
     stats = _pass(conn, 2, [broken] * MIN_ARTICLES)
     assert {f["figure"] for f in stats.drifting["s"]} == figures
     assert all(f["since"] == 2 for f in stats.drifting["s"])
 
 
-def test_too_few_pages_are_not_judged_and_keep_the_state(conn: sqlite3.Connection) -> None:
+def test_too_few_pages_are_not_judged_and_keep_the_state(conn: Database) -> None:
     _pass(conn, 1, [GOOD] * 4)
     broken = Article(text="", title="标题")
     assert _pass(conn, 2, [broken] * (MIN_ARTICLES - 1)).drifting == {}
@@ -69,14 +70,14 @@ def test_too_few_pages_are_not_judged_and_keep_the_state(conn: sqlite3.Connectio
     assert _pass(conn, 5, [GOOD] * 3).drifting == {}  # fixed: enough good pages say so
 
 
-def test_a_list_page_without_links_drifts_at_once(conn: sqlite3.Connection) -> None:
+def test_a_list_page_without_links_drifts_at_once(conn: Database) -> None:
     _pass(conn, 1, [], list_links=(8, 6))
     stats = _pass(conn, 2, [], list_links=(0,))
     assert [(f["figure"], f["value"], f["baseline"]) for f in stats.drifting["s"]] == [
         ("list_no_links", 1.0, 0.0)]
 
 
-def test_history_is_pruned(conn: sqlite3.Connection) -> None:
+def test_history_is_pruned(conn: Database) -> None:
     for run in range(80):
         _pass(conn, run, [], list_links=(3,))
     kept = conn.execute("SELECT count(*) FROM source_health").fetchone()[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cleaners import Article
 from scraper import Archive, FetchResult
-from scraper.migrations import MIGRATIONS
+from scraper.migrations import migrations
 from scraper.search import MARK_END, MARK_START, search
 
 NOTICE = "示例省教育厅关于做好秋季学期学生资助工作的通知。各地要准确认定资助对象。"
@@ -49,8 +49,8 @@ def test_migration_indexes_an_existing_archive(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite"
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL)")
-    search_at = next(i for i, (name, _) in enumerate(MIGRATIONS) if name.endswith("-search"))
-    for name, sql in MIGRATIONS[:search_at]:  # the archive as it was before search and reprints
+    search_at = next(i for i, (name, _) in enumerate(migrations("sqlite")) if name.endswith("-search"))
+    for name, sql in migrations("sqlite")[:search_at]:  # the archive as it was before search and reprints
         conn.executescript(sql)
         conn.execute("INSERT INTO migrations VALUES (?, 0)", (name,))
     conn.execute("INSERT INTO bodies VALUES ('x', 0, x'')")

@@ -5,7 +5,7 @@ import pytest
 
 from cleaners import Article, Removal
 from scraper import Archive, ArchiveError, ArchiveLockedError, FetchResult
-from scraper.migrations import MIGRATIONS
+from scraper.migrations import migrations
 
 
 def _result(body: bytes = b"<p>x</p>") -> FetchResult:
@@ -66,7 +66,7 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     Archive(db).close()
     with Archive(db) as archive:
         names = [r[0] for r in archive.conn.execute("SELECT name FROM migrations ORDER BY name")]
-    assert names == [name for name, _ in MIGRATIONS]
+    assert names == [name for name, _ in migrations("sqlite")]
 
 
 def test_a_read_only_open_reads_and_never_writes(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_old_language_tags_are_migrated_and_views_give_iso_times(tmp_path: Path)
     db = tmp_path / "old.sqlite"
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at REAL)")
-    for name, sql in MIGRATIONS[:2]:
+    for name, sql in migrations("sqlite")[:2]:
         conn.executescript(sql)
         conn.execute("INSERT INTO migrations VALUES (?, 0)", (name,))
     conn.execute("INSERT INTO bodies VALUES ('h', 1, x'00')")

@@ -1,0 +1,1 @@
+ALTER TABLE articles ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';  -- field -> origin

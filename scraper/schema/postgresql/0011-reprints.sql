@@ -1,0 +1,16 @@
+-- MinHash signatures and LSH band keys: a new article finds its candidates with
+-- one indexed query. cluster_id is the id of the cluster's first article.
+CREATE TABLE reprints (
+    article_id BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    cluster_id BIGINT NOT NULL,
+    matched_id BIGINT,                    -- the article it matched, NULL if none
+    similarity DOUBLE PRECISION,          -- estimated Jaccard with matched_id
+    signature  BYTEA NOT NULL             -- MinHash values, uint32 little-endian
+);
+CREATE INDEX reprints_cluster ON reprints (cluster_id);
+CREATE TABLE reprint_bands (
+    band_key   BIGINT NOT NULL,           -- hash of (band number, band values)
+    article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+);
+CREATE INDEX reprint_bands_key ON reprint_bands (band_key);
+CREATE INDEX reprint_bands_article ON reprint_bands (article_id);

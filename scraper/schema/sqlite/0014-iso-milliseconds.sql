@@ -1,0 +1,2 @@
+-- PostgreSQL's zw_iso now rounds to the millisecond exactly as strftime('%f') does
+-- here; nothing changes in SQLite.
