@@ -13,7 +13,9 @@ import platform
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from bench.archive_size import chinese_pages, stored_bytes
@@ -26,8 +28,9 @@ from bench.pages import load_pages
 from bench.peers import load_tools
 from bench.pgcrawl import PgRun, postgres, run_workers, to_json
 from bench.profiling import CLEAN_STAGES, profile_stages
+from bench.scale import ScaleResult, ScaleRun, scale_runs
 from bench.template_eval import cost_section
-from bench.throughput import clean_directory, dump_throughput, scale_directory
+from bench.throughput import clean_directory, dump_throughput
 from cleaners import clean_html
 
 OUT = Path("results")
@@ -117,20 +120,50 @@ def throughput_section(pages, corpus: Path | None) -> tuple[list[str], dict]:  #
 def scale_section(corpus: Path | None, count: int) -> tuple[list[str], dict]:
     files = ([p for _, p, _ in all_pages(corpus)] if corpus else
              sorted(Path("fixtures/pages").glob("*.html")))
-    runs = scale_directory(files, count, (1, os.cpu_count() or 2))
-    rows, data = [], {}
-    for clean, scale in runs:
-        overhead_ms = (scale.seconds - clean.seconds) / clean.pages * 1000 * clean.jobs
-        rows.append([clean.jobs, f"{clean.pages_per_s:.1f}", f"{scale.pages_per_s:.1f}",
-                     f"{scale.pages_per_s / clean.pages_per_s:.2f}", f"{overhead_ms:+.2f}"])
-        data[clean.jobs] = {"clean_pages_per_s": clean.pages_per_s,
-                            "pipeline_pages_per_s": scale.pages_per_s,
-                            "overhead_ms_per_page": overhead_ms}
-    lines = [f"## Cleaning at scale ({count:,} pages, the corpus cycled; `zhengwen clean --jobs N` "
-             "against `zhengwen pipeline --workers N --tasks 4N` on datatrove's local executor)", ""]
-    lines += _table(["workers", "clean pages/s", "pipeline pages/s", "pipeline ÷ clean",
-                     "pipeline overhead, CPU ms/page"], rows)
+    result = scale_runs(files, count, (1, 2))
+    rows = [[r.workers, f"`{r.command}`", f"{r.seconds:.1f}", f"{r.pages_per_s:.1f}",
+             f"{r.startup_s:.1f} / {r.startup_cpu_s:.1f}", f"{r.steady_pages_per_s:.1f}" if r.steady_pages_per_s else "–",
+             f"{r.cpu_ms_per_page:.1f}",
+             f"{r.records:,}", r.empty, sum(r.failed.values()), r.load.split(",")[0]]
+            for r in result.runs]
+    lines = [f"## Cleaning at scale ({count:,} pages: {result.distinct} distinct corpus pages "
+             "cycled, the same folder for every run; load average before "
+             f"{result.load[0]}, after {result.load[1]})", "",
+             "Start-up is the same command on one page (wall / CPU seconds); the pages/s after "
+             "start-up and the CPU per page (every process of the command, workers and "
+             "forkservers included) have it taken off.", ""]
+    lines += _table(["workers", "command", "wall s", "pages/s", "start-up s wall / CPU",
+                     "pages/s after start-up", "CPU ms/page", "records", "empty", "failed",
+                     "load at start"], rows)
+    pipelines = [r for r in result.runs if r.step_ms is not None]
+    bare = sum(result.bare_ms) / 2
+    lines += ["", f"`clean_html` alone on the same {count:,} pages (one warm process, median "
+              f"of 3 per page): **{bare:.1f} ms/page** ({result.bare_ms[0]:.1f} before the runs, "
+              f"{result.bare_ms[1]:.1f} after). The datatrove step's own time per document "
+              "(the stage's stats.json: the sandbox round trip, cleaning included) and the "
+              "writer's:", ""]
+    lines += _table(["workers", "CleanStep ms/doc", "overhead over clean_html ms/doc",
+                     "JsonlWriter ms/doc", "CPU ms/page, pipeline − clean"],
+                    [[r.workers, f"{r.step_ms:.1f}", f"{(r.step_ms or 0) - bare:+.1f}",
+                      f"{r.writer_ms or 0:.2f}",
+                      f"{r.cpu_ms_per_page - _clean_run(result, r.workers).cpu_ms_per_page:+.1f}"]
+                     for r in pipelines])
+    failures = Counter[str]()
+    for run in result.runs:
+        failures.update(run.failed)
+    lines += ["", f"Records: text identical in every run for **{result.same_text:,} of "
+              f"{count:,}** pages; failures: "
+              + (", ".join(f"{k} ×{v}" for k, v in failures.items()) or "none") + "."]
+    if not all(r.whole_tree for r in result.runs):
+        lines.append("CPU is missing for processes that outlived the command (no subreaper).")
+    data = {"pages": count, "bare_clean_ms": result.bare_ms, "same_text": result.same_text,
+            "load": result.load,
+            "runs": [{k: v for k, v in vars(r).items() if k != "texts"} for r in result.runs]}
     return lines + [""], data
+
+
+def _clean_run(result: ScaleResult, workers: int) -> ScaleRun:
+    return next(r for r in result.runs if r.workers == workers and r.step_ms is None)
 
 
 def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: int
@@ -265,51 +298,66 @@ def archive_size_section(corpus: Path) -> tuple[list[str], dict]:
     return lines + [""], sizes
 
 
+def _sections(value: str) -> list[str]:
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown section {', '.join(unknown) or value!r} (choose from {', '.join(SECTIONS)})")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 round, smaller crawl (a smoke run)")
-    parser.add_argument("--skip-crawl", action="store_true", help="no crawl sections")
-    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
-                        help=f"run this section only (repeatable): {', '.join(SECTIONS)}")
-    args = parser.parse_args(argv)
+    parser.add_argument("--skip-crawl", action="store_true")
+    parser.add_argument("--only", type=_sections, metavar="SECTION[,SECTION]",
+                        help=f"run these sections only ({', '.join(SECTIONS)}); the report "
+                        "goes to results/bench-SECTION.md and .json")
+    parser.add_argument("--scale-pages", type=int, metavar="N",
+                        help="pages for the scale section (default 10,000; 1,000 with --quick)")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     loopback_only()
     OUT.mkdir(exist_ok=True)
     corpus = corpus_dir()
     if corpus is None:
         print("note: ../shared/corpus not found; extraction runs on the fixtures only",
               file=sys.stderr)
-    pages = load_pages(corpus)
+    crawls = ("crawl", "pg-crawl", "pg-frontier")
+    wanted = args.only or [s for s in SECTIONS if not (s in crawls and args.skip_crawl)
+                           and not (s in ("templates", "archive-size") and corpus is None)]
+    pages = cache(lambda: load_pages(corpus))
+    scale_pages = args.scale_pages or (1000 if args.quick else 10_000)
+    sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
+    pg_sizes = (10, 40, 20, (4, 10, 0.25)) if args.quick else (50, 200, 40, (10, 20, 0.25))
+    sections = {
+        "extraction": lambda: extraction_section(pages(), 1 if args.quick else 3, not args.quick),
+        "clean_profile": lambda: clean_profile_section(pages()),
+        "throughput": lambda: throughput_section(pages(), corpus),
+        "scale": lambda: scale_section(corpus, scale_pages),
+        "templates": lambda: cost_section(corpus) if corpus else ([], {}),
+        "archive-size": lambda: archive_size_section(corpus) if corpus else ([], {}),
+        "crawl": lambda: crawl_section(*sizes),
+        "pg-crawl": lambda: pg_crawl_section(*pg_sizes),
+        "pg-frontier": lambda: pg_frontier_section(sizes[-1]),
+    }
     started = time.time()
+    command = " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])])
     lines = ["# zhengwen benchmark", "",
              f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}, {platform.machine()}, "
-             f"command: `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`)", ""]
+             f"command: `{command.strip()}`", ""]
     data: dict[str, object] = {}
-    sections = [("extraction", lambda: extraction_section(pages, 1 if args.quick else 3,
-                                                          not args.quick)),
-                ("clean_profile", lambda: clean_profile_section(pages)),
-                ("throughput", lambda: throughput_section(pages, corpus)),
-                ("scale", lambda: scale_section(corpus, 1000 if args.quick else 10_000))]
-    if corpus is not None:
-        sections.append(("templates", lambda: cost_section(corpus)))
-        sections.append(("archive-size", lambda: archive_size_section(corpus)))
-    if not args.skip_crawl:
-        sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
-        sections.append(("crawl", lambda: crawl_section(*sizes)))
-        pg_sizes = (10, 40, 20, (4, 10, 0.25)) if args.quick else (50, 200, 40, (10, 20, 0.25))
-        sections.append(("pg-crawl", lambda: pg_crawl_section(*pg_sizes)))
-        sections.append(("pg-frontier", lambda: pg_frontier_section(sizes[-1])))
-    if args.only:
-        sections = [(key, section) for key, section in sections if key in args.only]
-    for key, section in sections:
+    for key in wanted:
         print(f"bench: {key} …", file=sys.stderr, flush=True)
-        part, data[key] = section()
+        part, data[key] = sections[key]()
         lines += part
     lines.append(f"Run time: {time.time() - started:.0f} s. Charts: "
                  + ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
     report = "\n".join(lines) + "\n"
-    (OUT / "bench.md").write_text(report, encoding="utf-8")
-    (OUT / "bench.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    stem = f"bench-{'-'.join(args.only)}" if args.only else "bench"
+    (OUT / f"{stem}.md").write_text(report, encoding="utf-8")
+    (OUT / f"{stem}.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     print(report)
     return 0
 
