@@ -55,11 +55,18 @@ class Frontier:
     def add(self, urls: Iterable[str], source_id: str, kind: str) -> int:
         """Record URLs not seen before (due at once); return how many were new."""
         now = time.time()
-        rows = [(u, source_id, kind, now, u) for u in dict.fromkeys(urls)]
-        if not rows:
+        unique = list(dict.fromkeys(urls))
+        if not unique:
             return 0
         # Known URLs are not inserted at all: a conflicting insert would still draw a
         # rowid from PostgreSQL's sequence, and a routine pass re-reads every list page.
+        if self._conn.is_postgres:  # one round trip, rowids in the given order
+            return max(self._conn.execute(
+                "INSERT INTO urls (url, source_id, kind, discovered_at) SELECT u, ?, ?, ? FROM "
+                "unnest(?::text[]) WITH ORDINALITY AS t (u, n) WHERE NOT EXISTS (SELECT 1 FROM "
+                "urls WHERE url = u) ORDER BY n ON CONFLICT DO NOTHING",
+                (source_id, kind, now, unique)).rowcount, 0)
+        rows = [(u, source_id, kind, now, u) for u in unique]
         cur = self._conn.executemany(
             "INSERT INTO urls (url, source_id, kind, discovered_at) SELECT ?, ?, ?, ? "
             "WHERE NOT EXISTS (SELECT 1 FROM urls WHERE url = ?) ON CONFLICT DO NOTHING", rows)
