@@ -141,6 +141,12 @@ class Frontier:
                 "CASE WHEN ? = 1 THEN ? ELSE discovered_at END WHERE source_id = ? AND "
                 "claimed_by = ?", (int(completed), self._conn.now(), source_id, self.holder))
 
+    def discovery_interrupted(self, source_id: str) -> bool:
+        """Whether the source's last discovery started and never completed."""
+        row = self._conn.execute("SELECT last_started, discovered_at FROM source_runs "
+                                 "WHERE source_id = ?", (source_id,)).fetchone()
+        return bool(row and row[0] is not None and (row[1] is None or row[1] < row[0]))
+
     def discovering_elsewhere(self, source_id: str) -> bool:
         """Whether another worker is reading the source's list pages now."""
         return self._conn.execute(

@@ -93,6 +93,19 @@ def test_a_completed_discovery_serves_the_rest_of_the_pass(two: tuple[Archive, A
     assert second.frontier.claim_discovery("s", 60)  # a new pass reads the list pages again
 
 
+def test_a_discovery_that_never_completed_is_known(two: tuple[Archive, Archive]) -> None:
+    first, second = two
+    assert not first.frontier.discovery_interrupted("s")  # never started
+    assert first.frontier.claim_discovery("s", 60)
+    with first.transaction():
+        first.source_started("s")
+    first.frontier.end_discovery("s", completed=False)  # stopped, or its worker killed
+    assert second.frontier.discovery_interrupted("s")  # the next walks every list page
+    assert second.frontier.claim_discovery("s", 60)
+    second.frontier.end_discovery("s", completed=True)
+    assert not first.frontier.discovery_interrupted("s")
+
+
 def test_opening_a_sqlite_archive_ends_a_killed_runs_leases(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite"
     with Archive(db) as archive:
