@@ -11,10 +11,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.crawlsite import host_ips
+from bench.crawlsite import LOG_PATH, host_ips
 from bench.profiling import profile_stages
 from bench.rss import PeakWatcher
 
@@ -64,9 +65,10 @@ class Site:
             self._proc.terminate()
             self._proc.communicate(timeout=10)
 
-    def sources(self, path: Path, hosts: int, per_host: int, *, clean: bool) -> Path:
+    def sources(self, path: Path, hosts: int, per_host: int, *, clean: bool,
+                delay_s: float = 0.0) -> Path:
         pages = -(-per_host // 20)
-        lines = ["[settings]", "allow_private_hosts = true", "delay_s = 0.0",
+        lines = ["[settings]", "allow_private_hosts = true", f"delay_s = {delay_s}",
                  f"concurrency = {CONCURRENCY}",
                  f"max_pages_per_source = {per_host}", f"clean_pages = {str(clean).lower()}",
                  "max_attempts = 2", ""]
@@ -77,6 +79,12 @@ class Site:
                       f"max_list_pages = {pages}", ""]
         path.write_text("\n".join(lines), encoding="utf-8")
         return path
+
+    def served(self) -> list[tuple[int, str, float, float]]:
+        """The requests served since the last call: ``(host, path, start, end)``."""
+        url = f"http://{host_ips(1)[0]}:{self.port}{LOG_PATH}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return [tuple(r) for r in json.loads(response.read())]
 
 
 def _measured(args: list[str]) -> tuple[float, float, float, str]:
@@ -115,8 +123,10 @@ def run_scrapy(site: Site, hosts: int, per_host: int) -> CrawlResult:
     return CrawlResult("Scrapy (fetch only)", stored, stored + lists, seconds, cpu, peak)
 
 
-def frontier_memory(total: int) -> list[dict[str, float]]:
-    done = subprocess.run([sys.executable, "-m", "bench.frontier_mem", str(total)], cwd=ROOT,
+def frontier_memory(total: int, db: str | None = None) -> list[dict[str, float]]:
+    """bench.frontier_mem's checkpoints, on a temporary SQLite file or on ``db``."""
+    done = subprocess.run([sys.executable, "-m", "bench.frontier_mem", str(total),
+                           *(["--db", db] if db else [])], cwd=ROOT,
                           capture_output=True, text=True, timeout=3600, check=True)
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 

@@ -4,6 +4,12 @@ benchmark, one asyncio server per loopback address (127.0.0.2, 127.0.0.3 …).
 Each host has robots.txt, TRS-style list pages (index.html, index_1.html …, 20
 links each) and article pages in a gov template with share bars, breadcrumbs and
 footers. HTTP/1.1 with keep-alive; it prints ``ready`` once every host listens.
+
+The site keeps a log of the requests it served, ``(host, path, start, end)`` with
+start when the request head is read and end when the response is written, so a
+benchmark can check the crawler rather than trust it: each article served once, no
+two requests to a host overlapping, the delay between them. ``GET /_bench/log`` on
+any host returns the log as JSON and empties it (it is never linked, nor logged).
 """
 
 from __future__ import annotations
@@ -11,10 +17,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
+import time
 
 __all__ = ["article_page", "host_ips", "list_page"]
 
 PER_LIST = 20
+LOG_PATH = "/_bench/log"
+_LOG: list[tuple[int, str, float, float]] = []  # host, path, start, end (monotonic seconds)
 _SENTENCES = (
     "示例市教育局近日召开专题会议，研究部署新学期重点工作。",
     "会议强调，要把立德树人作为根本任务，持续推进课堂教学改革。",
@@ -83,12 +93,19 @@ async def _serve(host: int, per_host: int, reader: asyncio.StreamReader,
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
+            start = time.monotonic()
             path = head.split(b" ", 2)[1].decode("latin-1").split("?", 1)[0]
-            status, ctype, text = _route(host, path, per_host)
+            if path == LOG_PATH:
+                status, ctype, text = 200, "application/json", json.dumps(_LOG)
+                _LOG.clear()
+            else:
+                status, ctype, text = _route(host, path, per_host)
             body = text.encode("utf-8")
             writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: "
                          f"{len(body)}\r\nConnection: keep-alive\r\n\r\n".encode() + body)
             await writer.drain()
+            if path != LOG_PATH:
+                _LOG.append((host, path, start, time.monotonic()))
     except (asyncio.IncompleteReadError, ConnectionError):
         pass
     finally:

@@ -11,10 +11,14 @@ import json
 import os
 import platform
 import sys
+import tempfile
 import time
+from collections import Counter
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
+from bench.archive_size import chinese_pages, stored_bytes
 from bench.charts import bar_chart, line_chart
 from bench.corpus import all_pages, corpus_dir
 from bench.crawling import Site, frontier_memory, profile_crawl, run_scrapy, run_zhengwen
@@ -22,12 +26,16 @@ from bench.extraction import measure_memory, run_extraction
 from bench.offline import loopback_only
 from bench.pages import load_pages
 from bench.peers import load_tools
+from bench.pgcrawl import PgRun, postgres, run_workers, to_json
 from bench.profiling import CLEAN_STAGES, profile_stages
+from bench.scale import ScaleResult, ScaleRun, scale_runs
 from bench.template_eval import cost_section
-from bench.throughput import clean_directory, dump_throughput, scale_directory
+from bench.throughput import clean_directory, dump_throughput
 from cleaners import clean_html
 
 OUT = Path("results")
+SECTIONS = ("extraction", "clean_profile", "throughput", "scale", "templates", "archive-size",
+            "crawl", "pg-crawl", "pg-frontier")
 
 
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
@@ -112,20 +120,50 @@ def throughput_section(pages, corpus: Path | None) -> tuple[list[str], dict]:  #
 def scale_section(corpus: Path | None, count: int) -> tuple[list[str], dict]:
     files = ([p for _, p, _ in all_pages(corpus)] if corpus else
              sorted(Path("fixtures/pages").glob("*.html")))
-    runs = scale_directory(files, count, (1, os.cpu_count() or 2))
-    rows, data = [], {}
-    for clean, scale in runs:
-        overhead_ms = (scale.seconds - clean.seconds) / clean.pages * 1000 * clean.jobs
-        rows.append([clean.jobs, f"{clean.pages_per_s:.1f}", f"{scale.pages_per_s:.1f}",
-                     f"{scale.pages_per_s / clean.pages_per_s:.2f}", f"{overhead_ms:+.2f}"])
-        data[clean.jobs] = {"clean_pages_per_s": clean.pages_per_s,
-                            "pipeline_pages_per_s": scale.pages_per_s,
-                            "overhead_ms_per_page": overhead_ms}
-    lines = [f"## Cleaning at scale ({count:,} pages, the corpus cycled; `zhengwen clean --jobs N` "
-             "against `zhengwen pipeline --workers N --tasks 4N` on datatrove's local executor)", ""]
-    lines += _table(["workers", "clean pages/s", "pipeline pages/s", "pipeline ÷ clean",
-                     "pipeline overhead, CPU ms/page"], rows)
+    result = scale_runs(files, count, (1, 2))
+    rows = [[r.workers, f"`{r.command}`", f"{r.seconds:.1f}", f"{r.pages_per_s:.1f}",
+             f"{r.startup_s:.1f} / {r.startup_cpu_s:.1f}", f"{r.steady_pages_per_s:.1f}" if r.steady_pages_per_s else "–",
+             f"{r.cpu_ms_per_page:.1f}",
+             f"{r.records:,}", r.empty, sum(r.failed.values()), r.load.split(",")[0]]
+            for r in result.runs]
+    lines = [f"## Cleaning at scale ({count:,} pages: {result.distinct} distinct corpus pages "
+             "cycled, the same folder for every run; load average before "
+             f"{result.load[0]}, after {result.load[1]})", "",
+             "Start-up is the same command on one page (wall / CPU seconds); the pages/s after "
+             "start-up and the CPU per page (every process of the command, workers and "
+             "forkservers included) have it taken off.", ""]
+    lines += _table(["workers", "command", "wall s", "pages/s", "start-up s wall / CPU",
+                     "pages/s after start-up", "CPU ms/page", "records", "empty", "failed",
+                     "load at start"], rows)
+    pipelines = [r for r in result.runs if r.step_ms is not None]
+    bare = sum(result.bare_ms) / 2
+    lines += ["", f"`clean_html` alone on the same {count:,} pages (one warm process, median "
+              f"of 3 per page): **{bare:.1f} ms/page** ({result.bare_ms[0]:.1f} before the runs, "
+              f"{result.bare_ms[1]:.1f} after). The datatrove step's own time per document "
+              "(the stage's stats.json: the sandbox round trip, cleaning included) and the "
+              "writer's:", ""]
+    lines += _table(["workers", "CleanStep ms/doc", "overhead over clean_html ms/doc",
+                     "JsonlWriter ms/doc", "CPU ms/page, pipeline − clean"],
+                    [[r.workers, f"{r.step_ms:.1f}", f"{(r.step_ms or 0) - bare:+.1f}",
+                      f"{r.writer_ms or 0:.2f}",
+                      f"{r.cpu_ms_per_page - _clean_run(result, r.workers).cpu_ms_per_page:+.1f}"]
+                     for r in pipelines])
+    failures = Counter[str]()
+    for run in result.runs:
+        failures.update(run.failed)
+    lines += ["", f"Records: text identical in every run for **{result.same_text:,} of "
+              f"{count:,}** pages; failures: "
+              + (", ".join(f"{k} ×{v}" for k, v in failures.items()) or "none") + "."]
+    if not all(r.whole_tree for r in result.runs):
+        lines.append("CPU is missing for processes that outlived the command (no subreaper).")
+    data = {"pages": count, "bare_clean_ms": result.bare_ms, "same_text": result.same_text,
+            "load": result.load,
+            "runs": [{k: v for k, v in vars(r).items() if k != "texts"} for r in result.runs]}
     return lines + [""], data
+
+
+def _clean_run(result: ScaleResult, workers: int) -> ScaleRun:
+    return next(r for r in result.runs if r.workers == workers and r.step_ms is None)
 
 
 def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: int
@@ -146,8 +184,8 @@ def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: 
     lines += ["", f"**zhengwen ÷ Scrapy, fetch-only articles/s: {ratio:.2f}**", "",
               "Where a crawl with cleaning spends its CPU (10 hosts × 40 articles, cProfile):", ""]
     lines += _table(["stage", "ms/article", "share"], _shares(stages))
-    lines += ["", "Frontier growth (Frontier.add in transactions of 500 URLs, a due-URL query "
-              "at each checkpoint):", ""]
+    lines += ["", "Frontier growth (Frontier.add in transactions of 500 URLs; "
+              "a lease of 1000 URLs at each checkpoint; seconds of adding):", ""]
     lines += _table(["URLs", "peak RSS MB", "database MB", "seconds"],
                     [[f"{m['urls']:,}", m["peak_rss_mb"], m["db_mb"], m["seconds"]] for m in memory])
     bar_chart(OUT / "crawl.png", "Crawl throughput on the generated site",
@@ -158,43 +196,168 @@ def crawl_section(hosts: int, per_host: int, clean_per_host: int, frontier_max: 
                           "stages": dict(stages), "frontier": memory}
 
 
+_PG_HEADER = ["workers × archive", "mode", "articles stored",
+              "requests served (articles / list pages / robots.txt)",
+              "failed fetches", "duplicate fetches or versions", "overlapping requests to a host",
+              "min gap ms", "seconds", "articles/s", "CPU s, workers", "CPU s, PostgreSQL", "CPU ms/article",
+              "peak RSS MB (largest worker)", "archive MB (KB per article)"]
+
+
+def _pg_rows(runs: list[PgRun]) -> list[list[object]]:
+    return [[r.label, "clean" if r.clean else "fetch only", f"{r.stored:,}",
+             f"{r.requests:,} ({r.article_requests:,} / {r.list_requests} / {r.robots_requests})",
+             r.failed, r.duplicate_fetches + r.stored_rows - r.stored, r.overlaps,
+             "-" if r.min_gap_ms == float("inf") else f"{r.min_gap_ms:.1f}",
+             f"{r.seconds:.1f}", f"{r.pages_per_s:.0f}", f"{r.cpu_s:.1f}",
+             f"{r.server_cpu_s:.1f}" if r.engine == "postgresql" else "-",
+             f"{1000 * (r.cpu_s + r.server_cpu_s) / max(r.stored, 1):.2f}", f"{r.peak_mb:.0f}",
+             f"{r.archive_bytes / 1e6:.1f} ({r.archive_bytes / max(r.stored, 1) / 1e3:.1f})"]
+            for r in runs]
+
+
+def pg_crawl_section(hosts: int, per_host: int, clean_per_host: int,
+                     polite: tuple[int, int, float]) -> tuple[list[str], dict]:
+    title = "## Crawling with several workers on PostgreSQL"
+    with postgres() as (server, why):
+        if server is None:
+            print(f"bench: pg-crawl SKIPPED: PostgreSQL could not start: {why}", file=sys.stderr)
+            return [title, "", f"**Skipped: PostgreSQL could not start: {why}**", ""], \
+                {"skipped": why}
+
+        def fresh() -> str:
+            return server.url(server.create_database())  # type: ignore[attr-defined]
+
+        runs: list[PgRun] = []
+        with Site(hosts, per_host, 8701) as site, tempfile.TemporaryDirectory() as tmp:
+            for clean, pages in ((False, per_host), (True, clean_per_host)):
+                mode = "clean" if clean else "fetch-only"
+                runs.append(run_workers(site, str(Path(tmp) / f"{mode}.sqlite"), 1, hosts, pages,
+                                        clean=clean))
+                for workers in (1, 2, 4):
+                    runs.append(run_workers(site, fresh(), workers, hosts, pages, clean=clean,
+                                            postmaster=server.pid))  # type: ignore[attr-defined]
+                    print(f"bench: pg-crawl {mode} {workers} workers: "
+                          f"{runs[-1].pages_per_s:.0f} articles/s", file=sys.stderr, flush=True)
+            polite_hosts, polite_pages, delay = polite
+            runs.append(run_workers(site, fresh(), 4, polite_hosts, polite_pages, clean=False,
+                                    delay_s=delay, postmaster=server.pid))  # type: ignore[attr-defined]
+    base = runs[0].pages_per_s
+    lines = [f"{title} ({hosts} hosts × {per_host} articles fetch-only, × {clean_per_host} "
+             "with cleaning; separate `zhengwen crawl --force` processes started together on one "
+             "sources file and one archive, each 8 requests in flight; the site's request log "
+             "checks the sharing)", ""]
+    lines += _table(_PG_HEADER, _pg_rows(runs[:-1]))
+    lines += ["", f"Politeness with a delay: {runs[-1].workers} workers, {polite_hosts} hosts × "
+              f"{polite_pages} articles, delay_s = {delay}:", ""]
+    lines += _table(_PG_HEADER, _pg_rows(runs[-1:]))
+    lines += ["", "**PostgreSQL 1 / 2 / 4 workers ÷ SQLite 1 worker, fetch-only articles/s: "
+              + " / ".join(f"{r.pages_per_s / base:.2f}" for r in runs[1:4]) + "**", ""]
+    lines += [f"- {r.label} ({'clean' if r.clean else 'fetch only'}): {e}"
+              for r in runs for e in r.errors]
+    return lines + [""], {"runs": [to_json(r) for r in runs]}
+
+
+def pg_frontier_section(total: int) -> tuple[list[str], dict]:
+    title = f"## Frontier at {total:,} URLs, PostgreSQL and SQLite"
+    with postgres() as (server, why):
+        if server is None:
+            print(f"bench: pg-frontier SKIPPED: PostgreSQL could not start: {why}",
+                  file=sys.stderr)
+            return [title, "", f"**Skipped: PostgreSQL could not start: {why}**", ""], \
+                {"skipped": why}
+        url = server.url(server.create_database())  # type: ignore[attr-defined]
+        rows = frontier_memory(total, url) + frontier_memory(total)
+    lines = [title + " (Frontier.add in transactions of 500 URLs; at each checkpoint a lease "
+             "of 1000 URLs by Frontier.lease, as a crawl worker takes them)", ""]
+    lines += _table(["engine", "URLs", "seconds adding", "lease of 1000, ms", "peak RSS MB",
+                     "database MB", "urls table + indexes MB"],
+                    [[m["engine"], f"{m['urls']:,}", m["seconds"], m["lease_ms"],
+                      m["peak_rss_mb"], m["db_mb"], m.get("urls_mb", "-")] for m in rows])
+    return lines + [""], {"checkpoints": rows}
+
+
+def archive_size_section(corpus: Path) -> tuple[list[str], dict]:
+    pages = chinese_pages(corpus)
+    with tempfile.TemporaryDirectory() as tmp, postgres() as (server, why):
+        sizes = {"sqlite": stored_bytes(lambda kind: Path(tmp) / f"{kind}.sqlite", pages)}
+        if server is not None:
+            sizes["postgresql"] = stored_bytes(
+                lambda kind: server.url(server.create_database()), pages)  # type: ignore[attr-defined]
+    first = next(iter(sizes.values()))
+    lines = [f"## Archive bytes per page ({first['pages']:.0f} Chinese corpus pages, mean "
+             f"{first['html'] / 1e3:.1f} KB of HTML, {first['body'] / 1e3:.1f} KB "
+             f"zlib-compressed, {first['text'] / 1e3:.1f} KB of cleaned text, cleaned in "
+             f"{first['clean_ms']:.1f} CPU ms each; stored as a crawl stores them, the "
+             "archive's growth divided by the pages)", ""]
+    lines += _table(["engine", "KB per raw response (fetch only)",
+                     "KB per article version (cleaned, its response included)"],
+                    [[engine, f"{m['response'] / 1e3:.1f}", f"{m['article'] / 1e3:.1f}"]
+                     for engine, m in sizes.items()])
+    if server is None:
+        lines += ["", f"PostgreSQL skipped: it could not start: {why}"]
+    return lines + [""], sizes
+
+
+def _sections(value: str) -> list[str]:
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown section {', '.join(unknown) or value!r} (choose from {', '.join(SECTIONS)})")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 round, smaller crawl (a smoke run)")
     parser.add_argument("--skip-crawl", action="store_true")
-    args = parser.parse_args(argv)
+    parser.add_argument("--only", type=_sections, metavar="SECTION[,SECTION]",
+                        help=f"run these sections only ({', '.join(SECTIONS)}); the report "
+                        "goes to results/bench-SECTION.md and .json")
+    parser.add_argument("--scale-pages", type=int, metavar="N",
+                        help="pages for the scale section (default 10,000; 1,000 with --quick)")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     loopback_only()
     OUT.mkdir(exist_ok=True)
     corpus = corpus_dir()
     if corpus is None:
         print("note: ../shared/corpus not found; extraction runs on the fixtures only",
               file=sys.stderr)
-    pages = load_pages(corpus)
+    crawls = ("crawl", "pg-crawl", "pg-frontier")
+    wanted = args.only or [s for s in SECTIONS if not (s in crawls and args.skip_crawl)
+                           and not (s in ("templates", "archive-size") and corpus is None)]
+    pages = cache(lambda: load_pages(corpus))
+    scale_pages = args.scale_pages or (1000 if args.quick else 10_000)
+    sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
+    pg_sizes = (10, 40, 20, (4, 10, 0.25)) if args.quick else (50, 200, 40, (10, 20, 0.25))
+    sections = {
+        "extraction": lambda: extraction_section(pages(), 1 if args.quick else 3, not args.quick),
+        "clean_profile": lambda: clean_profile_section(pages()),
+        "throughput": lambda: throughput_section(pages(), corpus),
+        "scale": lambda: scale_section(corpus, scale_pages),
+        "templates": lambda: cost_section(corpus) if corpus else ([], {}),
+        "archive-size": lambda: archive_size_section(corpus) if corpus else ([], {}),
+        "crawl": lambda: crawl_section(*sizes),
+        "pg-crawl": lambda: pg_crawl_section(*pg_sizes),
+        "pg-frontier": lambda: pg_frontier_section(sizes[-1]),
+    }
     started = time.time()
+    command = " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])])
     lines = ["# zhengwen benchmark", "",
              f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}, {platform.machine()}, "
-             f"command: `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`)", ""]
+             f"command: `{command.strip()}`", ""]
     data: dict[str, object] = {}
-    sections = [("extraction", lambda: extraction_section(pages, 1 if args.quick else 3,
-                                                          not args.quick)),
-                ("clean_profile", lambda: clean_profile_section(pages)),
-                ("throughput", lambda: throughput_section(pages, corpus)),
-                ("scale", lambda: scale_section(corpus, 1000 if args.quick else 10_000))]
-    if corpus is not None:
-        sections.append(("templates", lambda: cost_section(corpus)))
-    if not args.skip_crawl:
-        sizes = (10, 40, 20, 100_000) if args.quick else (50, 200, 40, 1_000_000)
-        sections.append(("crawl", lambda: crawl_section(*sizes)))
-    for key, section in sections:
+    for key in wanted:
         print(f"bench: {key} …", file=sys.stderr, flush=True)
-        part, data[key] = section()
+        part, data[key] = sections[key]()
         lines += part
     lines.append(f"Run time: {time.time() - started:.0f} s. Charts: "
                  + ", ".join(sorted(p.name for p in OUT.glob("*.png"))))
     report = "\n".join(lines) + "\n"
-    (OUT / "bench.md").write_text(report, encoding="utf-8")
-    (OUT / "bench.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    stem = f"bench-{'-'.join(args.only)}" if args.only else "bench"
+    (OUT / f"{stem}.md").write_text(report, encoding="utf-8")
+    (OUT / f"{stem}.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     print(report)
     return 0
 

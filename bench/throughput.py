@@ -17,7 +17,7 @@ from bench.eval import full_page_dump
 from bench.pages import BenchPage
 from cleaners import clean_text
 
-__all__ = ["DirResult", "clean_directory", "dump_throughput", "scale_directory"]
+__all__ = ["DirResult", "clean_directory", "copy_pages", "dump_throughput"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,10 +50,12 @@ class DirResult:
         return self.pages / self.seconds
 
 
-def _copy_pages(sources: list[Path], count: int, folder: Path) -> None:
+def copy_pages(sources: list[Path], count: int, folder: Path) -> None:
+    """``count`` pages into ``folder``, cycling through ``sources``."""
+    width = max(4, len(str(count - 1)))
     for i in range(count):
         src = sources[i % len(sources)]
-        shutil.copyfile(src, folder / f"{i:04d}{src.suffix if src.suffix != '.htm' else '.html'}")
+        shutil.copyfile(src, folder / f"{i:0{width}d}{src.suffix if src.suffix != '.htm' else '.html'}")
 
 
 def _timed(args: list[str], pages: int, jobs: int) -> DirResult:
@@ -70,27 +72,7 @@ def clean_directory(page_files: list[Path], count: int = 1000,
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
         folder.mkdir()
-        _copy_pages([p for p in page_files if p.suffix in (".html", ".htm", ".shtml")], count,
+        copy_pages([p for p in page_files if p.suffix in (".html", ".htm", ".shtml")], count,
                     folder)
         return [_timed(["clean", str(folder), "--jobs", str(n), "-o", os.devnull], count, n)
                 for n in jobs]
-
-
-def scale_directory(page_files: list[Path], count: int = 10_000,
-                    workers: tuple[int, ...] = (1, 2)) -> list[tuple[DirResult, DirResult]]:
-    """``(zhengwen clean --jobs N, zhengwen pipeline --workers N)`` wall times over the
-    same ``count`` pages, for each N; the pipeline splits them into 4 tasks a worker."""
-    results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "pages"
-        folder.mkdir()
-        _copy_pages([p for p in page_files if p.suffix in (".html", ".htm", ".shtml")], count,
-                    folder)
-        for n in workers:
-            clean = _timed(["clean", str(folder), "--jobs", str(n), "-o", os.devnull], count, n)
-            out = Path(tmp) / f"out{n}"
-            scale = _timed(["pipeline", str(folder), "-o", str(out), "--tasks", str(4 * n),
-                            "--workers", str(n)], count, n)
-            shutil.rmtree(out, ignore_errors=True)
-            results.append((clean, scale))
-    return results

@@ -73,7 +73,9 @@ _TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
         "source_id": "Source id", "last_started": "Start of its last pass",
         "last_finished": "End of its last complete pass",
         "claimed_by": "The worker reading its list pages, sitemaps and feeds now, if any",
-        "claimed_until": "That claim runs out then"}),
+        "claimed_until": "That claim runs out then",
+        "discovered_at": "When its discovery was last completed: the workers of an unfinished "
+                         "pass fetch what it found"}),
     "hosts": ("Hosts", "Per-host politeness shared by every crawl worker of the archive.", {
         "host": "host[:port]", "holder": "The worker with a request to it in flight",
         "busy_until": "That request's slot runs out then, should its worker die",

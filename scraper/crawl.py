@@ -55,7 +55,7 @@ _T = TypeVar("_T")
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
                  b"Rar!", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_POLL_S = 1.0  # between looks at a frontier that another worker is still filling
+_POLL_S = 0.25  # between looks at a frontier that another worker is still filling
 
 
 def page_problem(body: bytes) -> tuple[str, str] | None:
@@ -83,6 +83,7 @@ class _SourcePass:
         self.is_article = article_matcher(source)
         self.delay_s = settings.delay_s if source.delay_s is None else source.delay_s
         self.due_before = 0.0  # the pass takes the URLs due when it started
+        self.walk_all = False  # walk list pages past one with nothing new
         self.sitemaps_seen: set[str] = set()  # an index listing itself is read once
         self.sitemap_urls = 0
 
@@ -98,14 +99,10 @@ class _SourcePass:
         frontier = self.archive.frontier
         self.due_before = self.archive.conn.now()
         try:
-            if frontier.claim_discovery(sid, self.settings.lease_s):
-                try:
-                    await self.discover()
-                finally:
-                    frontier.end_discovery(sid)
-            else:
+            if not await self.claimed_discovery():
                 self.inc("discover/by-other-worker")
-                log.info("%s: another worker reads its list pages; taking articles only", sid)
+                log.info("%s: another worker reads or has read its list pages in this pass; "
+                         "taking articles only", sid)
             await self.fetch_articles()
         finally:
             frontier.release(sid)
@@ -114,9 +111,25 @@ class _SourcePass:
             with self.archive.transaction():
                 self.archive.source_finished(sid)
 
+    async def claimed_discovery(self) -> bool:
+        """Read the source's list pages, sitemaps and feeds if this worker can claim
+        them; ``False`` when another worker reads or has read them for this pass."""
+        frontier = self.archive.frontier
+        if not frontier.claim_discovery(self.source.id, self.settings.lease_s):
+            return False
+        try:
+            await self.discover()
+        finally:
+            frontier.end_discovery(self.source.id, completed=not self.stopped)
+        return True
+
     async def discover(self) -> None:
-        """Read the source's list pages, sitemaps and feeds (this worker's claim)."""
+        """Read the source's list pages, sitemaps and feeds (this worker's claim).
+        After a discovery that never completed (its worker was killed or stopped), list
+        pages are walked to the end: the stop at a page with nothing new would otherwise
+        leave the unread pages' articles unfound."""
         sid = self.source.id
+        self.walk_all = self.archive.frontier.discovery_interrupted(sid)
         with self.archive.transaction():
             self.archive.source_started(sid)
             frontier = self.archive.frontier
@@ -185,7 +198,7 @@ class _SourcePass:
             if len(listing.articles) >= cap:
                 self.inc("discover/list/capped")
             count_list_page(self.stats, self.source.id, len(listing.articles))
-            if self._add_articles(listing.articles) == 0:
+            if self._add_articles(listing.articles) == 0 and not self.walk_all:
                 self.inc("discover/list/stopped-no-new")
                 return
             last = listing.page_count is not None and page + 1 >= listing.page_count
@@ -243,15 +256,18 @@ class _SourcePass:
     async def fetch_articles(self) -> None:
         """Fetch the source's due articles, leased from the frontier a batch at a time
         (other workers of a shared archive take the rest); while another worker still
-        reads the source's list pages, wait for the URLs it finds."""
+        reads the source's list pages, wait for the URLs it finds, and read them when
+        its claim ends without a completed discovery (its worker died)."""
         frontier = self.archive.frontier
         left = self.settings.max_pages_per_source
         batch = self.settings.concurrency  # a small batch leaves the rest to other workers
         queue: list[UrlState] = []
         refill = asyncio.Lock()
 
+        waited = False  # for another worker's discovery
+
         async def next_state() -> UrlState | None:
-            nonlocal left
+            nonlocal left, waited
             async with refill:
                 while not queue and left > 0 and not self.stopped:
                     states = frontier.lease(self.source.id, "article", limit=min(batch, left),
@@ -263,7 +279,12 @@ class _SourcePass:
                         self.inc("articles/queued", len(states))
                         queue.extend(reversed(states))
                     elif frontier.discovering_elsewhere(self.source.id):
+                        waited = True
                         await asyncio.sleep(_POLL_S)
+                    elif waited:  # its claim ended: finished, or its worker died
+                        waited = False
+                        if not await self.claimed_discovery():
+                            break
                     else:
                         break
                 return queue.pop() if queue and not self.stopped else None
@@ -456,7 +477,7 @@ async def crawl(sources: Sequence[Source], archive: Archive, settings: Settings 
         cleaner = None
     try:
         politeness = (SharedPoliteness(settings.concurrency, archive.conn, archive.frontier.holder,
-                                       settings.total_timeout_s + 30)
+                                       settings.total_timeout_s + 5)
                       if archive.postgres else None)
         async with Fetcher(settings, stats=stats, transport=transport,
                            politeness=politeness) as fetcher:

@@ -55,11 +55,18 @@ class Frontier:
     def add(self, urls: Iterable[str], source_id: str, kind: str) -> int:
         """Record URLs not seen before (due at once); return how many were new."""
         now = time.time()
-        rows = [(u, source_id, kind, now, u) for u in dict.fromkeys(urls)]
-        if not rows:
+        unique = list(dict.fromkeys(urls))
+        if not unique:
             return 0
         # Known URLs are not inserted at all: a conflicting insert would still draw a
         # rowid from PostgreSQL's sequence, and a routine pass re-reads every list page.
+        if self._conn.is_postgres:  # one round trip, rowids in the given order
+            return max(self._conn.execute(
+                "INSERT INTO urls (url, source_id, kind, discovered_at) SELECT u, ?, ?, ? FROM "
+                "unnest(?::text[]) WITH ORDINALITY AS t (u, n) WHERE NOT EXISTS (SELECT 1 FROM "
+                "urls WHERE url = u) ORDER BY n ON CONFLICT DO NOTHING",
+                (source_id, kind, now, unique)).rowcount, 0)
+        rows = [(u, source_id, kind, now, u) for u in unique]
         cur = self._conn.executemany(
             "INSERT INTO urls (url, source_id, kind, discovered_at) SELECT ?, ?, ?, ? "
             "WHERE NOT EXISTS (SELECT 1 FROM urls WHERE url = ?) ON CONFLICT DO NOTHING", rows)
@@ -69,21 +76,11 @@ class Frontier:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM urls WHERE url = ?", (url,)).fetchone()
         return UrlState(*row) if row else None
 
-    def due(self, source_id: str, kind: str, *, limit: int, max_failures: int,
-            now: float | None = None) -> list[UrlState]:
-        """URLs of a source that may be fetched now: new first, then the oldest due."""
-        rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM urls WHERE source_id = ? AND kind = ? AND next_fetch <= ? "
-            "AND status != 'gone' AND attempts < ? "
-            "ORDER BY status != 'new', next_fetch, rowid LIMIT ?",
-            (source_id, kind, time.time() if now is None else now, max_failures, limit))
-        return [UrlState(*row) for row in rows]
-
     def lease(self, source_id: str, kind: str, *, limit: int, max_failures: int,
               due_before: float, lease_s: float) -> list[UrlState]:
         """Take up to ``limit`` URLs of a source that were due at ``due_before`` and
-        that no worker holds, for ``lease_s`` seconds; new ones first, then the
-        oldest due. A URL taken since ``due_before`` (by this pass or a worker's
+        that no worker holds, for ``lease_s`` seconds; new ones first (they are due
+        from 0), then the oldest due, in the order of an index. A URL taken since ``due_before`` (by this pass or a worker's
         pass running beside it) is not taken again, whatever became of it."""
         db = self._conn
         skip_locked = " FOR UPDATE SKIP LOCKED" if db.is_postgres else ""
@@ -94,12 +91,12 @@ class Frontier:
                 "SELECT url FROM urls WHERE source_id = ? AND kind = ? AND next_fetch <= ? "
                 "AND status != 'gone' AND attempts < ? AND (leased_until IS NULL OR "
                 "leased_until < ?) AND (taken_at IS NULL OR taken_at < ?) "
-                "ORDER BY status != 'new', next_fetch, rowid LIMIT ?"
-                f"{skip_locked}) RETURNING {_COLUMNS}, status != 'new', rowid",
+                "ORDER BY next_fetch, rowid LIMIT ?"
+                f"{skip_locked}) RETURNING {_COLUMNS}, rowid",
                 (self.holder, now + lease_s, now, source_id, kind, due_before, max_failures,
                  now, due_before, limit)).fetchall()
-        rows.sort(key=lambda r: (bool(r[-2]), r[9], r[-1]))
-        return [UrlState(*row[:-2]) for row in rows]
+        rows.sort(key=lambda r: (r[9], r[-1]))
+        return [UrlState(*row[:-1]) for row in rows]
 
     def release(self, source_id: str) -> int:
         """Give back the source's URLs this worker still holds (a pass that stops early)."""
@@ -118,8 +115,10 @@ class Frontier:
 
     def claim_discovery(self, source_id: str, claim_s: float) -> bool:
         """Whether this worker may read the source's list pages, sitemaps and feeds
-        now (for ``claim_s`` seconds, renewed by calling again); ``False`` while
-        another worker's claim runs."""
+        now (for ``claim_s`` seconds, renewed by calling again). ``False`` while
+        another worker's claim runs, and when another worker completed them within
+        ``claim_s`` for a pass of the source that has not finished yet: its workers
+        fetch what that discovery found."""
         db = self._conn
         with db.transaction():
             db.execute("INSERT INTO source_runs (source_id) VALUES (?) ON CONFLICT DO NOTHING",
@@ -127,14 +126,26 @@ class Frontier:
             now = db.now()
             return db.execute(
                 "UPDATE source_runs SET claimed_by = ?, claimed_until = ? WHERE source_id = ? "
-                "AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?) "
+                "AND (claimed_by = ? OR ((claimed_until IS NULL OR claimed_until < ?) AND "
+                "(discovered_at IS NULL OR discovered_at <= coalesce(last_finished, 0) "
+                "OR discovered_at <= ?))) "
                 "RETURNING source_id",
-                (self.holder, now + claim_s, source_id, now, self.holder)).fetchone() is not None
+                (self.holder, now + claim_s, source_id, self.holder, now, now - claim_s)
+            ).fetchone() is not None
 
-    def end_discovery(self, source_id: str) -> None:
+    def end_discovery(self, source_id: str, *, completed: bool) -> None:
+        """Release the claim; ``completed`` when every list page, sitemap and feed was read."""
         with self._conn.transaction():
-            self._conn.execute("UPDATE source_runs SET claimed_by = NULL, claimed_until = NULL "
-                               "WHERE source_id = ? AND claimed_by = ?", (source_id, self.holder))
+            self._conn.execute(
+                "UPDATE source_runs SET claimed_by = NULL, claimed_until = NULL, discovered_at = "
+                "CASE WHEN ? = 1 THEN ? ELSE discovered_at END WHERE source_id = ? AND "
+                "claimed_by = ?", (int(completed), self._conn.now(), source_id, self.holder))
+
+    def discovery_interrupted(self, source_id: str) -> bool:
+        """Whether the source's last discovery started and never completed."""
+        row = self._conn.execute("SELECT last_started, discovered_at FROM source_runs "
+                                 "WHERE source_id = ?", (source_id,)).fetchone()
+        return bool(row and row[0] is not None and (row[1] is None or row[1] < row[0]))
 
     def discovering_elsewhere(self, source_id: str) -> bool:
         """Whether another worker is reading the source's list pages now."""

@@ -41,14 +41,18 @@ class Politeness:
             wait = max(state.last_done + delay_s, state.not_before) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
-            await self._take(host)
+            while True:  # a waiting host holds no global slot, nor a shared host row
+                await self._global.acquire()
+                retry_in = self._try_take(host)
+                if retry_in is None:
+                    break
+                self._global.release()
+                await asyncio.sleep(retry_in)
             try:
-                async with self._global:  # taken after the waits: a waiting host holds no global slot
-                    try:
-                        yield
-                    finally:
-                        state.last_done = time.monotonic()
+                yield
             finally:
+                state.last_done = time.monotonic()
+                self._global.release()
                 self._give(host, delay_s)
 
     def defer(self, host: str, seconds: float) -> None:
@@ -57,8 +61,10 @@ class Politeness:
         state = self._hosts.setdefault(host, _Host())
         state.not_before = max(state.not_before, time.monotonic() + seconds)
 
-    async def _take(self, host: str) -> None:
-        """Wait for the host's turn beyond this process (nothing to wait for here)."""
+    def _try_take(self, host: str) -> float | None:
+        """Take the host's turn beyond this process: ``None`` when taken, else the
+        seconds until it is worth asking again (here it is always free)."""
+        return None
 
     def _give(self, host: str, delay_s: float) -> None:
         """End the request's turn beyond this process."""
@@ -76,20 +82,19 @@ class SharedPoliteness(Politeness):
         super().__init__(concurrency)
         self._db, self._holder, self._hold_s = db, holder, hold_s
 
-    async def _take(self, host: str) -> None:
+    def _try_take(self, host: str) -> float | None:
         db = self._db
         db.execute("INSERT INTO hosts (host) VALUES (?) ON CONFLICT DO NOTHING", (host,))
-        while True:
-            now = db.now()
-            if db.execute(
-                    "UPDATE hosts SET holder = ?, busy_until = ? WHERE host = ? AND next_at <= ? "
-                    "AND (busy_until IS NULL OR busy_until < ?) RETURNING host",
-                    (self._holder, now + self._hold_s, host, now, now)).fetchone():
-                return
-            row = db.execute("SELECT next_at, busy_until FROM hosts WHERE host = ?",
-                             (host,)).fetchone()
-            ready = max(row[0], row[1] or 0.0) if row else now
-            await asyncio.sleep(min(max(ready - now, 0.01), self._POLL_S))
+        now = db.now()
+        if db.execute(
+                "UPDATE hosts SET holder = ?, busy_until = ? WHERE host = ? AND next_at <= ? "
+                "AND (busy_until IS NULL OR busy_until < ?) RETURNING host",
+                (self._holder, now + self._hold_s, host, now, now)).fetchone():
+            return None
+        row = db.execute("SELECT next_at, busy_until FROM hosts WHERE host = ?",
+                         (host,)).fetchone()
+        ready = max(row[0], row[1] or 0.0) if row else now
+        return min(max(ready - now, 0.01), self._POLL_S)
 
     def _give(self, host: str, delay_s: float) -> None:
         after = self._db.now() + delay_s

@@ -258,14 +258,15 @@ class Archive:
              article_id))
         link_article(self.conn, article_id, article.text)
 
+    # The database's clock, like the frontier's claims they are compared with.
     def source_started(self, source_id: str) -> None:
         self.conn.execute("INSERT INTO source_runs (source_id, last_started) VALUES (?, ?) "
                           "ON CONFLICT (source_id) DO UPDATE SET last_started = excluded.last_started",
-                          (source_id, time.time()))
+                          (source_id, self.conn.now()))
 
     def source_finished(self, source_id: str) -> None:
         self.conn.execute("UPDATE source_runs SET last_finished = ? WHERE source_id = ?",
-                          (time.time(), source_id))
+                          (self.conn.now(), source_id))
 
     def last_finished(self, source_id: str) -> float | None:
         row = self.conn.execute("SELECT last_finished FROM source_runs WHERE source_id = ?",

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import multiprocess
 from datatrove.executor.base import PipelineExecutor
 from datatrove.executor.local import LocalPipelineExecutor
 from datatrove.pipeline.base import PipelineStep
@@ -205,10 +206,18 @@ def run_pipeline(opts: PipelineOptions, *, show_progress: bool = True,
     return next((v for k, v in steps.items() if k.endswith(CleanStep.name)), {})
 
 
+def _preload_task_processes() -> None:
+    """Local task processes fork from multiprocess's forkserver: have it import the
+    engine and this package once, rather than every worker importing them (about a
+    CPU second each) after it starts."""
+    multiprocess.get_context("forkserver").set_forkserver_preload(["__main__", __name__])
+
+
 def _run_stages(opts: PipelineOptions, executors: list[tuple[str, PipelineExecutor]]) -> None:
     if opts.executor != "local":
         executors[-1][1].run()  # the scheduler runs the chain of dependencies
         return
+    _preload_task_processes()
     for name, executor in executors:
         try:
             executor.run()

@@ -216,3 +216,15 @@ def test_command_prints_a_summary_and_names_bad_input(tmp_path: Path) -> None:
     empty.mkdir()
     result = CliRunner().invoke(cli, ["pipeline", str(empty), "-o", str(tmp_path / "o2")])
     assert result.exit_code == 1 and "holds no WARC" in result.stderr
+
+
+def test_a_process_loads_and_warms_its_rules_once() -> None:
+    """Every task's sandbox forks from its task process: the rules must be the warm set
+    that process already compiled, not a fresh one per task."""
+    from scraper.pipeline.clean_step import _WARMUP_DUMP, _WARMUP_PAGE, _clean, warm_rules
+
+    rules = warm_rules(())
+    assert warm_rules(()) is rules
+    for kind, body in (("html", _WARMUP_PAGE), ("text", _WARMUP_DUMP)):
+        article = _clean(kind, body, None, None, rules)
+        assert not isinstance(article, Exception) and article.text, kind

@@ -61,8 +61,8 @@ def test_a_pass_takes_a_url_once_and_gives_back_what_it_leaves(
     first, second = two
     started = first.conn.now()
     [url] = _lease(first, 1, due_before=started)
-    with first.transaction():  # failed, due again at once
-        first.frontier.mark_failed(url, RuntimeError("boom"), next_fetch=0)
+    with first.transaction():  # failed, due again at once (after the new ones)
+        first.frontier.mark_failed(url, RuntimeError("boom"), next_fetch=started - 1)
     assert url not in _lease(first, 10, due_before=started) + _lease(second, 10,
                                                                      due_before=started)
     assert first.frontier.release("s") == 9
@@ -76,11 +76,34 @@ def test_one_worker_reads_a_sources_list_pages(two: tuple[Archive, Archive]) -> 
     assert first.frontier.claim_discovery("s", 60)  # renewed by its holder
     assert not second.frontier.claim_discovery("s", 60)
     assert second.frontier.discovering_elsewhere("s")
-    first.frontier.end_discovery("s")
+    first.frontier.end_discovery("s", completed=False)
     assert not second.frontier.discovering_elsewhere("s")
     assert second.frontier.claim_discovery("s", 0.2)
     time.sleep(0.3)  # the claimant died: its claim runs out
     assert first.frontier.claim_discovery("s", 60)
+
+
+def test_a_completed_discovery_serves_the_rest_of_the_pass(two: tuple[Archive, Archive]) -> None:
+    first, second = two
+    assert first.frontier.claim_discovery("s", 60)
+    first.frontier.end_discovery("s", completed=True)
+    assert not second.frontier.claim_discovery("s", 60)  # the pass is still fetching
+    with first.transaction():
+        first.source_finished("s")
+    assert second.frontier.claim_discovery("s", 60)  # a new pass reads the list pages again
+
+
+def test_a_discovery_that_never_completed_is_known(two: tuple[Archive, Archive]) -> None:
+    first, second = two
+    assert not first.frontier.discovery_interrupted("s")  # never started
+    assert first.frontier.claim_discovery("s", 60)
+    with first.transaction():
+        first.source_started("s")
+    first.frontier.end_discovery("s", completed=False)  # stopped, or its worker killed
+    assert second.frontier.discovery_interrupted("s")  # the next walks every list page
+    assert second.frontier.claim_discovery("s", 60)
+    second.frontier.end_discovery("s", completed=True)
+    assert not first.frontier.discovery_interrupted("s")
 
 
 def test_opening_a_sqlite_archive_ends_a_killed_runs_leases(tmp_path: Path) -> None:
@@ -131,7 +154,7 @@ def test_retry_after_holds_for_every_worker(postgres_url: str) -> None:
 def test_a_dead_workers_host_slot_frees_itself(postgres_url: str) -> None:
     async def main(first: Archive, second: Archive) -> None:
         dead = SharedPoliteness(4, first.conn, first.frontier.holder, hold_s=0.3)
-        await dead._take("a.cn")  # taken, never given back: the worker died mid-request
+        assert dead._try_take("a.cn") is None  # taken, never given back: the worker died
         alive = SharedPoliteness(4, second.conn, second.frontier.holder, hold_s=30)
         async with asyncio.timeout(10):
             async with alive.slot("a.cn", 0):

@@ -8,9 +8,14 @@ ALTER TABLE urls ADD COLUMN leased_until DOUBLE PRECISION;
 ALTER TABLE urls ADD COLUMN taken_at DOUBLE PRECISION;        -- last leased: a pass takes a URL once
 ALTER TABLE source_runs ADD COLUMN claimed_by TEXT;
 ALTER TABLE source_runs ADD COLUMN claimed_until DOUBLE PRECISION;
+ALTER TABLE source_runs ADD COLUMN discovered_at DOUBLE PRECISION;  -- its discovery last completed
 CREATE TABLE hosts (
     host       TEXT PRIMARY KEY,                 -- host[:port]
     holder     TEXT,                             -- the worker with a request in flight
     busy_until DOUBLE PRECISION,             -- its slot runs out then, if it died
     next_at    DOUBLE PRECISION NOT NULL DEFAULT 0 -- no request starts before (delay, Retry-After)
 );
+-- Leases walk the due URLs in (next_fetch, rowid) order; SQLite's index carries the
+-- rowid already.
+DROP INDEX urls_due;
+CREATE INDEX urls_due ON urls (source_id, kind, next_fetch, rowid);

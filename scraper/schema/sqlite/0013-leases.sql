@@ -8,6 +8,7 @@ ALTER TABLE urls ADD COLUMN leased_until REAL;
 ALTER TABLE urls ADD COLUMN taken_at REAL;        -- last leased: a pass takes a URL once
 ALTER TABLE source_runs ADD COLUMN claimed_by TEXT;
 ALTER TABLE source_runs ADD COLUMN claimed_until REAL;
+ALTER TABLE source_runs ADD COLUMN discovered_at REAL;  -- its discovery last completed
 CREATE TABLE hosts (
     host       TEXT PRIMARY KEY,                 -- host[:port]
     holder     TEXT,                             -- the worker with a request in flight
