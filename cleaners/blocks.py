@@ -33,17 +33,29 @@ class _Lines:
     changes or a ``<br>`` breaks the line."""
 
     def __init__(self) -> None:
-        self.lines: list[Line] = []
+        self.raw: list[tuple[str, bool]] = []  # (text, inside) before spaces collapse
         self.parts: list[str] = []
         self.block: int | None = None
         self.inside = False
 
     def flush(self) -> None:
         if self.parts:
-            text = SPACES.sub(" ", "".join(self.parts)).strip()
-            if text:
-                self.lines.append(Line(text, self.inside))
+            self.raw.append(("".join(self.parts), self.inside))
             self.parts = []
+
+    def lines(self) -> list[Line]:
+        """The non-empty lines, their spaces collapsed in one pass over all of them: a
+        NUL (which no text node holds, or each line is done alone) keeps them apart."""
+        if not self.raw:
+            return []
+        texts = [text for text, _ in self.raw]
+        joined = "\0".join(texts)
+        if joined.count("\0") == len(texts) - 1:
+            texts = SPACES.sub(" ", joined).split("\0")
+        else:
+            texts = [SPACES.sub(" ", text) for text in texts]
+        return [Line(line, inside) for text, (_, inside) in zip(texts, self.raw, strict=True)
+                if (line := text.strip())]
 
 
 def _start(root: LexborNode, marked: int) -> tuple[int | None, bool]:
@@ -103,4 +115,4 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
             continue
         node = node.next
     out.flush()
-    return out.lines
+    return out.lines()
