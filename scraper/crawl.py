@@ -285,6 +285,7 @@ class _SourcePass:
                         waited = False
                         if not await self.claimed_discovery():
                             break
+                        self.inc("discover/taken-over")
                     else:
                         break
                 return queue.pop() if queue and not self.stopped else None
