@@ -136,9 +136,11 @@ CRAWL_STAGES = (
     ("fetch (httpx, retries, politeness)", "fetch.py", "fetch"),
     ("robots.txt", "robots.py", "allowed"),
     ("discover (list pages)", "discover.py", "parse_list_page"),
-    ("clean (cleaners.clean_html)", "api.py", "clean_html"),
-    ("store (SQLite writes and commits)", "crawl.py", "_store"),
-    ("frontier updates", "frontier.py", "mark_done"),
+    # Pages are cleaned in worker processes, which this profile of the crawl's own
+    # process does not see; learning the hosts' templates runs here.
+    ("site templates (learning)", "templates.py", "learn"),
+    ("store (writes, reprint links)", "store.py", "put_article"),
+    ("frontier (leases and updates)", "frontier.py", "lease"),
 )
 
 
