@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .database import Database
 
-__all__ = ["migration_names", "migrate", "migrations", "pending"]
+__all__ = ["migrate", "migrations", "pending"]
 
 _SCHEMA = Path(__file__).with_name("schema")
 # Serialises migrating processes on PostgreSQL (pg_advisory_xact_lock's key).
@@ -26,10 +26,6 @@ def migrations(dialect: str) -> tuple[tuple[str, str], ...]:
     """``(name, script)`` of every migration for ``dialect``, in order."""
     return tuple((path.stem, path.read_text(encoding="utf-8"))
                  for path in sorted((_SCHEMA / dialect).glob("*.sql")))
-
-
-def migration_names() -> list[str]:
-    return [name for name, _ in migrations("sqlite")]
 
 
 def _done(db: Database) -> set[str]:

@@ -81,10 +81,18 @@ class SharedPoliteness(Politeness):
     def __init__(self, concurrency: int, db: Database, holder: str, hold_s: float) -> None:
         super().__init__(concurrency)
         self._db, self._holder, self._hold_s = db, holder, hold_s
+        self._known: set[str] = set()  # hosts whose row this worker has made sure of
+
+    def _row(self, host: str) -> None:
+        """Make sure the host has its row (once per host and worker, not per request)."""
+        if host not in self._known:
+            self._db.execute("INSERT INTO hosts (host) VALUES (?) ON CONFLICT DO NOTHING",
+                             (host,))
+            self._known.add(host)
 
     def _try_take(self, host: str) -> float | None:
         db = self._db
-        db.execute("INSERT INTO hosts (host) VALUES (?) ON CONFLICT DO NOTHING", (host,))
+        self._row(host)
         now = db.now()
         if db.execute(
                 "UPDATE hosts SET holder = ?, busy_until = ? WHERE host = ? AND next_at <= ? "
@@ -106,7 +114,7 @@ class SharedPoliteness(Politeness):
     def defer(self, host: str, seconds: float) -> None:
         super().defer(host, seconds)
         db = self._db
-        db.execute("INSERT INTO hosts (host) VALUES (?) ON CONFLICT DO NOTHING", (host,))
+        self._row(host)
         until = db.now() + seconds
         db.execute("UPDATE hosts SET next_at = ? WHERE host = ? AND next_at < ?",
                    (until, host, until))

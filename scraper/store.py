@@ -31,7 +31,7 @@ from cleaners import Article, Removal, SiteTemplate
 from .database import Database, connect_postgres, connect_sqlite, is_postgres_url, redact
 from .errors import ArchiveError, ArchiveLockedError
 from .frontier import Frontier
-from .migrations import migrate, migration_names, pending
+from .migrations import migrate, migrations, pending
 from .reprints import link_article, link_missing
 
 __all__ = ["Archive", "Response", "StoredArticle", "StoredResponse", "source_filters", "text_hash",
@@ -413,7 +413,7 @@ def _connect_postgres(url: str, name: str, *, readonly: bool) -> Database:
 def _refuse_pending(db: Database, name: str) -> None:
     """A reader never migrates: an archive that needs it is refused, saying how."""
     todo = pending(db)
-    if todo and len(todo) == len(migration_names()):
+    if todo and len(todo) == len(migrations(db.dialect)):
         raise ArchiveError(f"{name}: not a zhengwen archive (no tables of one)")
     if todo:
         raise ArchiveError(f"{name}: the archive needs an upgrade ({', '.join(todo)}); open it "
