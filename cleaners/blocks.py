@@ -8,7 +8,7 @@ their nearest block ancestor are joined into one line and ``<br>`` breaks a line
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
@@ -20,9 +20,9 @@ BLOCK_ELEMENTS = frozenset(
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000]+")
 
 
-@dataclass(frozen=True)
-class Line:
-    """One visible line; ``inside`` tells whether it lies within the marked element."""
+class Line(NamedTuple):
+    """One visible line; ``inside`` tells whether it lies within the marked element.
+    A tuple: a page makes tens of thousands of them."""
 
     text: str
     inside: bool
@@ -33,28 +33,30 @@ class _Lines:
     changes or a ``<br>`` breaks the line."""
 
     def __init__(self) -> None:
-        self.raw: list[tuple[str, bool]] = []  # (text, inside) before spaces collapse
+        self.texts: list[str] = []  # before spaces collapse
+        self.flags: list[bool] = []  # inside, per text
         self.parts: list[str] = []
         self.block: int | None = None
         self.inside = False
 
     def flush(self) -> None:
         if self.parts:
-            self.raw.append(("".join(self.parts), self.inside))
+            self.texts.append("".join(self.parts))
+            self.flags.append(self.inside)
             self.parts = []
 
     def lines(self) -> list[Line]:
         """The non-empty lines, their spaces collapsed in one pass over all of them: a
         NUL (which no text node holds, or each line is done alone) keeps them apart."""
-        if not self.raw:
+        texts = self.texts
+        if not texts:
             return []
-        texts = [text for text, _ in self.raw]
         joined = "\0".join(texts)
         if joined.count("\0") == len(texts) - 1:
             texts = SPACES.sub(" ", joined).split("\0")
         else:
             texts = [SPACES.sub(" ", text) for text in texts]
-        return [Line(line, inside) for text, (_, inside) in zip(texts, self.raw, strict=True)
+        return [Line(line, inside) for text, inside in zip(texts, self.flags, strict=True)
                 if (line := text.strip())]
 
 
@@ -82,6 +84,7 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
     marked_id = marked.mem_id if marked is not None else -1
     out = _Lines()
     parts = out.parts
+    blocks = BLOCK_ELEMENTS
     block, inside = _start(root, marked_id)
     stack: list[tuple[LexborNode, int | None, bool]] = []
     node = root.child
@@ -92,8 +95,8 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
             continue
         tag = node.tag
         if tag == "-text":
-            text = node.text_content or ""
-            if not text.strip():
+            text = node.text_content
+            if not text or text.isspace():
                 if parts:
                     parts.append(" ")
             else:
@@ -102,17 +105,23 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
                     parts = out.parts
                     out.block, out.inside = block, inside
                 parts.append(text)
-        elif tag == "br":
+            node = node.next
+            continue
+        if tag == "br":
             out.flush()
             parts = out.parts
-        elif node.child is not None:
-            stack.append((node, block, inside))
-            if tag in BLOCK_ELEMENTS or not inside:
-                key = node.mem_id
-                block = key if tag in BLOCK_ELEMENTS else block
-                inside = inside or key == marked_id
-            node = node.child
+            node = node.next
             continue
-        node = node.next
+        child = node.child
+        if child is None:
+            node = node.next
+            continue
+        stack.append((node, block, inside))
+        if tag in blocks:
+            block = node.mem_id
+            inside = inside or block == marked_id
+        elif not inside:
+            inside = node.mem_id == marked_id
+        node = child
     out.flush()
     return out.lines()

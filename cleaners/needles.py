@@ -80,6 +80,13 @@ def _letters(pattern: re.Pattern[str]) -> tuple[tuple[frozenset[str], str], ...]
     return None if found is None else tuple((frozenset(n), n) for n in sorted(found))
 
 
+@cache
+def _test(pattern: re.Pattern[str]) -> Callable[[str], object]:
+    """The pattern's test of a text: an anchored pattern matches at the start or not
+    at all, so ``match`` answers as ``search`` would, sooner."""
+    return pattern.match if is_anchored(pattern.pattern) else pattern.search
+
+
 class PageText:
     """The text of a page's body (as :func:`cleaners.tree.node_text` gives it) and
     its set of characters, made once for all the kinds of rules screened on it."""
@@ -88,15 +95,23 @@ class PageText:
         self.text = text
         self.chars = set(text)
         self._known: dict[re.Pattern[str], bool] = {}
+        self._needles: dict[str, bool] = {}  # patterns share needles (来源, 相关)
+
+    def _has(self, letters: frozenset[str], needle: str) -> bool:
+        found = self._needles.get(needle)
+        if found is None:
+            found = self._needles[needle] = (self.chars.issuperset(letters)
+                                             and needle in self.text)
+        return found
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` can match some text made of the page's text nodes."""
-        if pattern not in self._known:
+        known = self._known.get(pattern)
+        if known is None:
             found = _letters(pattern)
-            self._known[pattern] = found is None or any(
-                self.chars.issuperset(letters) and needle in self.text
-                for letters, needle in found)
-        return self._known[pattern]
+            known = self._known[pattern] = found is None or any(
+                self._has(letters, needle) for letters, needle in found)
+        return known
 
 
 class PageRules:
@@ -107,8 +122,7 @@ class PageRules:
     def __init__(self, rules: Sequence[Rule], page: PageText) -> None:
         # (rule, its max_chars, a test of one of its patterns), in rule then pattern order
         self._tests: list[tuple[Rule, int, Callable[[str], object]]] = [
-            # An anchored pattern matches at the start or not at all.
-            (rule, rule.max_chars, p.match if is_anchored(p.pattern) else p.search)
+            (rule, rule.max_chars, _test(p))
             for rule in rules for p in rule.patterns if page.may_match(p)]
 
     def first_match(self, text: str) -> Rule | None:
@@ -128,7 +142,7 @@ class LineScreen:
     def __init__(self, rules: Iterable[Rule], page: PageText) -> None:
         self.rules = [r for r in rules if any(page.may_match(p) for p in r.patterns)]
         self._tests = sorted(
-            ((rule.max_chars, p.match if is_anchored(p.pattern) else p.search)
+            ((rule.max_chars, _test(p))
              for rule in self.rules for p in rule.patterns if page.may_match(p)),
             key=lambda test: -test[0])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser
 
 from cleaners import Article, clean_html, default_rules
+from cleaners.extract import extract_lines, extract_page
 from cleaners.formats import to_markdown
 from cleaners.lines import clean_lines
 from cleaners.locate import locate_content
@@ -133,3 +134,12 @@ def test_lead_paragraphs_before_the_body_join_it() -> None:
     located = locate_content(tree, default_rules())
     assert located is not None and located.how.endswith("+lead") and len(located.nodes) == 2
     assert clean_html(page).text.splitlines() == PARAGRAPHS
+
+
+def test_trafilatura_reads_the_markup_lxml_parses_or_refuses() -> None:
+    # The tree handed to trafilatura keeps its reading of the block; a document lxml
+    # refuses to parse (nothing in it) gives no lines, not an error.
+    block = LexborHTMLParser("<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>")
+    assert block.body is not None and block.body.child is not None
+    assert extract_lines(block.body.child) == PARAGRAPHS
+    assert extract_page("") == []

@@ -38,3 +38,14 @@ def test_line_screen_answers_as_the_rule_set_screen_on_every_example() -> None:
         screen = LineScreen(chosen, PageText("\n".join(lines)))
         for line in lines + ["这是正文中普通的一句话，没有任何需要删除的内容。"]:
             assert screen.search(line) == rules.screen(*kinds).search(line), line
+
+
+def test_patterns_sharing_a_needle_agree_on_every_page() -> None:
+    # One needle's answer serves every pattern holding it; a pattern is only ruled out
+    # when none of its needles is in the page.
+    shared, other = re.compile(r"相关阅读\s*[:：]?"), re.compile(r"^相关阅读$|^延伸阅读$")
+    with_needle = PageText("正文 相关阅读 更多")
+    assert with_needle.may_match(shared) and with_needle.may_match(other)
+    only_other = PageText("正文 延伸阅读")
+    assert not only_other.may_match(shared) and only_other.may_match(other)
+    assert not PageText("正文").may_match(other)
