@@ -8,7 +8,8 @@ candidate: trafilatura's own choice over the whole pruned page.
 trafilatura is handed a parsed tree, not the markup: lxml.html's parser picks each
 element's class in a Python callback, called for every element trafilatura touches
 (hundreds of thousands a page); lxml's own default lookup, with every element an
-``HtmlElement``, gives the same tree and text in about a tenth less time.
+``HtmlElement``, gives the same tree and text, and trafilatura's calls on the bench
+pages take about 5 % less time.
 """
 
 from __future__ import annotations
