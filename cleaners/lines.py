@@ -76,8 +76,7 @@ def clean_lines(lines: list[str], rules: RuleSet, *, trailer: bool = False) -> L
     field_rules = rules.of_kind("field")
     field_screen = rules.screen("field")
     # A line holds only the needles of the whole text: see cleaners.needles.
-    any_rule = LineScreen((r for kind in LINE_KINDS for r in rules.of_kind(kind)),
-                          PageText("\n".join(lines)))
+    any_rule = LineScreen(rules.of_kind(*LINE_KINDS), PageText("\n".join(lines)))
     screened: dict[str, bool] = {}
     for index, raw in enumerate(lines):
         line = raw.strip()

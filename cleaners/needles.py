@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -87,6 +87,47 @@ def _test(pattern: re.Pattern[str]) -> Callable[[str], object]:
     return pattern.match if is_anchored(pattern.pattern) else pattern.search
 
 
+class _Plan:
+    """What the screening needs of some rules, worked out once: per pattern its rule,
+    the rule's ``max_chars``, its test and its needles (``None``: always tried), in
+    rule then pattern order and by falling ``max_chars``; and every needle once."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.entries = [(rule, rule.max_chars, _test(p), needles(p))
+                        for rule in rules for p in rule.patterns]
+        self.by_length = sorted(self.entries, key=lambda entry: -entry[1])
+        self.rules = [(rule, [needles(p) for p in rule.patterns]) for rule in rules]
+        self.needles = [(needle, frozenset(needle)) for needle in sorted(
+            {n for *_, found in self.entries for n in found or ()})]
+
+
+class _Key:
+    """A rules sequence keyed by identity: hashing the rules would hash every
+    compiled pattern's code, and the key keeps the sequence alive, so its id is not
+    reused while the plan is cached."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules
+
+    def __hash__(self) -> int:
+        return id(self.rules)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and other.rules is self.rules
+
+
+@lru_cache(maxsize=64)
+def _cached_plan(key: _Key) -> _Plan:
+    return _Plan(key.rules)
+
+
+def _plan(rules: Sequence[Rule]) -> _Plan:
+    # A RuleSet hands out the same tuple of a kind every time; a list may change.
+    return _cached_plan(_Key(rules)) if isinstance(rules, tuple) else _Plan(rules)
+
+
 class PageText:
     """The text of a page's body (as :func:`cleaners.tree.node_text` gives it) and
     its set of characters, made once for all the kinds of rules screened on it."""
@@ -94,24 +135,34 @@ class PageText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.chars = set(text)
-        self._known: dict[re.Pattern[str], bool] = {}
         self._needles: dict[str, bool] = {}  # patterns share needles (来源, 相关)
+        self._found: set[str] = set()
 
     def _has(self, letters: frozenset[str], needle: str) -> bool:
         found = self._needles.get(needle)
         if found is None:
             found = self._needles[needle] = (self.chars.issuperset(letters)
                                              and needle in self.text)
+            if found:
+                self._found.add(needle)
         return found
+
+    def found(self, plan: _Plan) -> set[str]:
+        """The needles of ``plan`` that are in the text (with those found before)."""
+        known = self._needles
+        for needle, letters in plan.needles:
+            if needle not in known:
+                self._has(letters, needle)
+        return self._found
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` can match some text made of the page's text nodes."""
-        known = self._known.get(pattern)
-        if known is None:
-            found = _letters(pattern)
-            known = self._known[pattern] = found is None or any(
-                self._has(letters, needle) for letters, needle in found)
-        return known
+        found = _letters(pattern)
+        return found is None or any(self._has(letters, needle) for letters, needle in found)
+
+
+def _admitted(found: frozenset[str] | None, present: set[str]) -> bool:
+    return found is None or not present.isdisjoint(found)
 
 
 class PageRules:
@@ -120,10 +171,12 @@ class PageRules:
     any block text of that page."""
 
     def __init__(self, rules: Sequence[Rule], page: PageText) -> None:
+        plan = _plan(rules)
+        present = page.found(plan)
         # (rule, its max_chars, a test of one of its patterns), in rule then pattern order
         self._tests: list[tuple[Rule, int, Callable[[str], object]]] = [
-            (rule, rule.max_chars, _test(p))
-            for rule in rules for p in rule.patterns if page.may_match(p)]
+            (rule, max_chars, test) for rule, max_chars, test, found in plan.entries
+            if _admitted(found, present)]
 
     def first_match(self, text: str) -> Rule | None:
         """The first rule that admits ``text``'s length and matches it."""
@@ -139,12 +192,13 @@ class LineScreen:
     some pattern of ``rules`` that admits a line's length matches it, tried only with
     the patterns whose needles are in the text (a line of it holds no others)."""
 
-    def __init__(self, rules: Iterable[Rule], page: PageText) -> None:
-        self.rules = [r for r in rules if any(page.may_match(p) for p in r.patterns)]
-        self._tests = sorted(
-            ((rule.max_chars, _test(p))
-             for rule in self.rules for p in rule.patterns if page.may_match(p)),
-            key=lambda test: -test[0])
+    def __init__(self, rules: Sequence[Rule], page: PageText) -> None:
+        plan = _plan(rules)
+        present = page.found(plan)
+        self.rules = [rule for rule, patterns in plan.rules
+                      if any(_admitted(found, present) for found in patterns)]
+        self._tests = [(max_chars, test) for _, max_chars, test, found in plan.by_length
+                       if _admitted(found, present)]
 
     def search(self, line: str) -> bool:
         size = len(line)

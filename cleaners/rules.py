@@ -157,15 +157,16 @@ class RuleSet:
     """Rules grouped by kind, in file order; user files come before the defaults."""
 
     rules: tuple[Rule, ...]
-    _kinds: dict[str, tuple[Rule, ...]] = field(
+    _kinds: dict[tuple[str, ...], tuple[Rule, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
     _screens: dict[tuple[str, ...], Screens] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
-    def of_kind(self, kind: str) -> tuple[Rule, ...]:
-        if kind not in self._kinds:
-            self._kinds[kind] = tuple(r for r in self.rules if r.kind == kind)
-        return self._kinds[kind]
+    def of_kind(self, *kinds: str) -> tuple[Rule, ...]:
+        """The rules of these kinds in file order: the same tuple on every call."""
+        if kinds not in self._kinds:
+            self._kinds[kinds] = tuple(r for r in self.rules if r.kind in kinds)
+        return self._kinds[kinds]
 
     def screen(self, *kinds: str) -> Screens:
         """A quick test for "could some pattern of these kinds match?" (see Screens)."""
