@@ -12,11 +12,14 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
+from .tree import BR_ID, TEXT_ID, tag_ids
+
 __all__ = ["BLOCK_ELEMENTS", "SPACES", "Line", "block_lines"]
 
 #: Elements that start a new visible line.
 BLOCK_ELEMENTS = frozenset(
     ["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"])
+_BLOCK_IDS = tag_ids(*BLOCK_ELEMENTS)
 SPACES = re.compile(r"[ \t\r\n\u00a0\u3000]+")
 
 
@@ -70,7 +73,7 @@ def _start(root: LexborNode, marked: int) -> tuple[int | None, bool]:
         node = node.parent
     block, inside = None, False
     for element in reversed(chain):
-        if element.tag in BLOCK_ELEMENTS:
+        if element.tag_id in _BLOCK_IDS:
             block = element.mem_id
         inside = inside or element.mem_id == marked
     return block, inside
@@ -84,7 +87,7 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
     marked_id = marked.mem_id if marked is not None else -1
     out = _Lines()
     parts = out.parts
-    blocks = BLOCK_ELEMENTS
+    blocks = _BLOCK_IDS
     block, inside = _start(root, marked_id)
     stack: list[tuple[LexborNode, int | None, bool]] = []
     node = root.child
@@ -93,8 +96,8 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
             node, block, inside = stack.pop()
             node = node.next
             continue
-        tag = node.tag
-        if tag == "-text":
+        tag = node.tag_id
+        if tag == TEXT_ID:
             text = node.text_content
             if not text or text.isspace():
                 if parts:
@@ -107,7 +110,7 @@ def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line
                 parts.append(text)
             node = node.next
             continue
-        if tag == "br":
+        if tag == BR_ID:
             out.flush()
             parts = out.parts
             node = node.next

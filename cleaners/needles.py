@@ -149,11 +149,13 @@ class PageText:
 
     def found(self, plan: _Plan) -> set[str]:
         """The needles of ``plan`` that are in the text (with those found before)."""
-        known = self._needles
+        known, found, chars, text = self._needles, self._found, self.chars, self.text
         for needle, letters in plan.needles:
             if needle not in known:
-                self._has(letters, needle)
-        return self._found
+                hit = known[needle] = chars.issuperset(letters) and needle in text
+                if hit:
+                    found.add(needle)
+        return found
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` can match some text made of the page's text nodes."""

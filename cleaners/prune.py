@@ -12,13 +12,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .article import SNIPPET_CHARS, Removal
 from .needles import PageRules, PageText
 from .rules import Rule, RuleSet
-from .tree import TextIndex, link_density, node_text
+from .tree import TextIndex, link_density, node_text, tag_ids
 
 __all__ = ["BLOCK_TAGS", "link_density", "node_text", "prune_tree"]
 
 #: Tags whose text a pattern rule is matched against.
 BLOCK_TAGS = ("div, p, span, li, ul, ol, dl, dt, dd, td, tr, table, h1, h2, h3, h4, h5, h6, "
               "section, aside, a, font, strong, b, em, label, center, header, footer, nav, form")
+_BLOCK_IDS = tag_ids(*BLOCK_TAGS.split(", "))
 #: Never part of an article's text.
 NOISE_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
               "canvas", "select", "button", "input", "textarea"]
@@ -219,10 +220,10 @@ def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
     text = node_text(tree.body) if tree.body is not None else ""
     _drop_selected(tree, rules.of_kind("drop"), len(text), removed)
     if tree.body is not None:
-        # One text index and one query of the blocks for both passes: the list pass
-        # keeps the index right as it removes, and the block pass skips what it removed.
-        index = TextIndex(tree.body, max(_heading_limit(rules), _drop_limit(rules)))
-        blocks = tree.body.css(BLOCK_TAGS)
+        # One text index, whose walk also lists the blocks, for both passes: the list
+        # pass keeps the index right as it removes, and the block pass skips what it removed.
+        index = TextIndex(tree.body, max(_heading_limit(rules), _drop_limit(rules)), _BLOCK_IDS)
+        blocks = index.listed
         page = PageText(text)
         _drop_lists(blocks, rules, page, removed, index)
         _drop_matching_blocks(blocks, rules, page, removed, index)

@@ -16,12 +16,26 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .errors import ExtractionError
 
-__all__ = ["MAX_NESTING", "TextIndex", "link_density", "nesting_depth", "node_text", "within",
-           "parse_html"]
+__all__ = ["A_ID", "BR_ID", "COMMENT_ID", "MAX_NESTING", "TEXT_ID", "TextIndex", "link_density",
+           "nesting_depth", "node_text", "parse_html", "tag_ids", "within"]
 
 #: Deepest element nesting parsed. Real pages stay under about 700 (script text
 #: included); the parser's time grows with the square of the depth beyond.
 MAX_NESTING = 3000
+
+
+_TAGS = LexborHTMLParser("")
+
+
+def tag_ids(*names: str) -> frozenset[int]:
+    """lexbor's ids of these HTML tag names. A walk compares a node's ``tag_id``:
+    its ``tag`` is a string looked up on every access, at twice the cost."""
+    return frozenset(_TAGS.create_node(name).tag_id for name in names)
+
+
+_SAMPLE = LexborHTMLParser("x<!---->").body.child  # type: ignore[union-attr]
+TEXT_ID, COMMENT_ID = _SAMPLE.tag_id, _SAMPLE.next.tag_id  # type: ignore[union-attr]
+A_ID, BR_ID = (next(iter(tag_ids(name))) for name in ("a", "br"))
 
 
 def node_text(node: LexborNode) -> str:
@@ -58,26 +72,30 @@ class TextIndex:
     is the sum of its stripped text lengths plus one less than their count: both
     sums add up from the children."""
 
-    def __init__(self, root: LexborNode, keep_chars: int) -> None:
+    def __init__(self, root: LexborNode, keep_chars: int,
+                 listed: frozenset[int] = frozenset()) -> None:
         self.lengths: dict[int, int] = {}
         self.texts: dict[int, str] = {}
         self.linked: dict[int, int] = {}
         self.pieces: dict[int, int] = {}  # text nodes inside, the lengths' separators
         self.gone: set[int] = set()  # elements removed through decompose()
         self.keep = keep_chars
-        self._walk(root, keep_chars)
+        self.listed: list[LexborNode] = []  # under root, with a tag id of ``listed``
+        self._walk(root, keep_chars, listed)
 
-    def _walk(self, root: LexborNode, keep: int) -> None:
+    def _walk(self, root: LexborNode, keep: int, listed: frozenset[int]) -> None:
         # Iterative post-order, so any depth fits. Each open element carries
         # [node, its children's texts (None once too long), stripped chars, text
-        # nodes, linked chars].
+        # nodes, linked chars, tag id]. Elements are listed as they are entered: in
+        # document order.
         lengths, texts, linked_of, pieces_of = self.lengths, self.texts, self.linked, self.pieces
-        stack: list[list] = [[root, [], 0, 0, 0]]
+        found = self.listed
+        stack: list[list] = [[root, [], 0, 0, 0, root.tag_id]]
         child = root.child
         while stack:
             if child is not None:
-                tag = child.tag or ""
-                if tag == "-text":
+                tag = child.tag_id
+                if tag == TEXT_ID:
                     content = child.text_content
                     if content is not None:
                         piece = content.strip()
@@ -90,14 +108,16 @@ class TextIndex:
                             else:
                                 top[1] = None
                     child = child.next
-                elif tag.startswith("-"):  # comments and the like hold no text
+                elif tag == COMMENT_ID:  # comments hold no text
                     child = child.next
                 else:
-                    stack.append([child, [], 0, 0, 0])
+                    stack.append([child, [], 0, 0, 0, tag])
+                    if tag in listed:
+                        found.append(child)
                     child = child.child
                 continue
-            node, parts, chars, pieces, linked = stack.pop()
-            if node.tag == "a":
+            node, parts, chars, pieces, linked, tag = stack.pop()
+            if tag == A_ID:
                 linked += chars
             key = node.mem_id
             length = chars + pieces - 1 if pieces else 0
