@@ -6,15 +6,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
 from .article import Article
 from .attachments import find_attachments
-from .blocks import block_lines
+from .blocks import Line
 from .body import find_body
 from .decode import decode_bytes
 from .errors import typed_failures
 from .fields import to_article
 from .lines import clean_lines
-from .metadata import html_fields, read_page
+from .metadata import PageFacts, html_fields, read_page
 from .prune import prune_tree
 from .rules import RuleSet, resolve_rules
 from .templates import SiteTemplate
@@ -24,6 +26,16 @@ from .tree import parse_html
 __all__ = ["clean_html", "clean_text"]
 
 Rules = RuleSet | str | Path | Iterable[str | Path] | None
+
+
+def _page_lines(tree: LexborHTMLParser, facts: PageFacts, node: LexborNode | None
+                ) -> list[Line]:
+    """The pruned page's lines, those in ``node`` flagged: the walk made before
+    pruning, replayed over the nodes left (no node is added in between)."""
+    if tree.body is None or node is None or facts.walk is None:
+        return []
+    live = {n.mem_id for n in tree.body.traverse(include_text=True)}
+    return facts.walk.lines(live, {n.mem_id for n in node.traverse(include_text=True)})
 
 
 @typed_failures
@@ -51,8 +63,7 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     if template is not None:
         removed += template.prune(tree, ruleset)
     body = find_body(tree, ruleset, url)
-    page = ([(line.text, line.inside) for line in block_lines(tree.body, body.node)]
-            if tree.body is not None and body.node is not None else [])
+    page = _page_lines(tree, facts, body.node)
     cleaned = clean_lines(body.lines, ruleset)
 
     found = html_fields(facts, page, "\n".join(cleaned.lines), ruleset)

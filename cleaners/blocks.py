@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborNode
 
 from .tree import BR_ID, TEXT_ID, tag_ids
 
-__all__ = ["BLOCK_ELEMENTS", "SPACES", "Line", "block_lines"]
+__all__ = ["BLOCK_ELEMENTS", "SPACES", "Line", "PageWalk", "block_lines"]
 
 #: Elements that start a new visible line.
 BLOCK_ELEMENTS = frozenset(
@@ -79,52 +79,84 @@ def _start(root: LexborNode, marked: int) -> tuple[int | None, bool]:
     return block, inside
 
 
-def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line]:
-    """Visible text of ``root`` as lines; lines within ``marked`` are flagged.
+#: One node of a walk: its mem_id, nearest block, inside flag and text ("" for
+#: white space, ``None`` for a ``<br>``).
+_Event = tuple[int, int | None, bool, str | None]
+
+
+class PageWalk:
+    """The text nodes and line breaks under ``root`` in document order, each with
+    its nearest block: the lines of the tree as it stands, and of the same tree
+    after elements were removed (the nodes left are looked up, the tree is not
+    walked again). Valid while no node is added to the tree: a removed node's
+    mem_id is then never another node's.
 
     One walk down the tree by hand: each open element carries its nearest block and
     inside flag, so a text node's line is known without looking up its ancestors."""
-    marked_id = marked.mem_id if marked is not None else -1
-    out = _Lines()
-    parts = out.parts
-    blocks = _BLOCK_IDS
-    block, inside = _start(root, marked_id)
-    stack: list[tuple[LexborNode, int | None, bool]] = []
-    node = root.child
-    while node is not None or stack:
-        if node is None:
-            node, block, inside = stack.pop()
-            node = node.next
-            continue
-        tag = node.tag_id
-        if tag == TEXT_ID:
-            text = node.text_content
-            if not text or text.isspace():
+
+    def __init__(self, root: LexborNode, marked: LexborNode | None = None) -> None:
+        marked_id = marked.mem_id if marked is not None else -1
+        events: list[_Event] = []
+        add = events.append
+        blocks = _BLOCK_IDS
+        block, inside = _start(root, marked_id)
+        stack: list[tuple[LexborNode, int | None, bool]] = []
+        node = root.child
+        while node is not None or stack:
+            if node is None:
+                node, block, inside = stack.pop()
+                node = node.next
+                continue
+            tag = node.tag_id
+            if tag == TEXT_ID:
+                text = node.text_content
+                add((node.mem_id, block, inside, "" if not text or text.isspace() else text))
+                node = node.next
+                continue
+            if tag == BR_ID:
+                add((node.mem_id, block, inside, None))
+                node = node.next
+                continue
+            child = node.child
+            if child is None:
+                node = node.next
+                continue
+            stack.append((node, block, inside))
+            if tag in blocks:
+                block = node.mem_id
+                inside = inside or block == marked_id
+            elif not inside:
+                inside = node.mem_id == marked_id
+            node = child
+        self.events = events
+
+    def lines(self, live: set[int] | None = None, inside: set[int] | None = None) -> list[Line]:
+        """The lines, of the nodes in ``live`` only when it is given; with ``inside``,
+        a line is flagged when its text nodes are in it (instead of the marked
+        element's)."""
+        out = _Lines()
+        parts = out.parts
+        for key, block, flag, text in self.events:
+            if live is not None and key not in live:
+                continue
+            if text is None:
+                out.flush()
+                parts = out.parts
+            elif not text:
                 if parts:
                     parts.append(" ")
             else:
-                if block != out.block or inside != out.inside:
+                if inside is not None:
+                    flag = key in inside
+                if block != out.block or flag != out.inside:
                     out.flush()
                     parts = out.parts
-                    out.block, out.inside = block, inside
+                    out.block, out.inside = block, flag
                 parts.append(text)
-            node = node.next
-            continue
-        if tag == BR_ID:
-            out.flush()
-            parts = out.parts
-            node = node.next
-            continue
-        child = node.child
-        if child is None:
-            node = node.next
-            continue
-        stack.append((node, block, inside))
-        if tag in blocks:
-            block = node.mem_id
-            inside = inside or block == marked_id
-        elif not inside:
-            inside = node.mem_id == marked_id
-        node = child
-    out.flush()
-    return out.lines()
+        out.flush()
+        return out.lines()
+
+
+def block_lines(root: LexborNode, marked: LexborNode | None = None) -> list[Line]:
+    """Visible text of ``root`` as lines; lines within ``marked`` are flagged."""
+    return PageWalk(root, marked).lines()

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from htmldate import find_date
 from selectolax.lexbor import LexborHTMLParser
 
-from .blocks import block_lines
+from .blocks import PageWalk
 from .fields import Candidate, Fields, is_chinese, read_fields, url_candidates
 from .prune import NOISE_TAGS, node_text
 from .rules import RuleSet
@@ -133,6 +133,7 @@ class PageFacts:
     declared_lang: str | None
     lines: list[str]
     html: str
+    walk: PageWalk | None  # the body's text nodes, for its lines after pruning
 
 
 def read_page(tree: LexborHTMLParser, html: str, url: str | None) -> PageFacts:
@@ -145,8 +146,9 @@ def read_page(tree: LexborHTMLParser, html: str, url: str | None) -> PageFacts:
     html_node = tree.css_first("html")
     lang = html_node.attributes.get("lang") if html_node is not None else None
     tree.strip_tags(NOISE_TAGS)
-    lines = [line.text for line in block_lines(tree.body)] if tree.body is not None else []
-    return PageFacts(candidates, page_title.strip(), headings, lang, lines, html)
+    walk = PageWalk(tree.body) if tree.body is not None else None
+    lines = [line.text for line in walk.lines()] if walk is not None else []
+    return PageFacts(candidates, page_title.strip(), headings, lang, lines, html, walk)
 
 
 def _htmldate(html: str) -> Candidate | None:
@@ -165,10 +167,11 @@ def html_fields(facts: PageFacts, after: Sequence[tuple[str, bool]], text: str,
     start = next((i for i, flag in enumerate(inside) if flag), len(lines))
     end = max((i + 1 for i, flag in enumerate(inside) if flag), default=start)
     field_rules, screen = rules.of_kind("field"), rules.screen("field")
-    near = range(max(0, start - HEADLINE_SEARCH), min(len(lines), start + 2))
-    meta_lines = [i in near and screen is not None and screen.search(lines[i]) and any(
-        len(lines[i]) <= r.max_chars and r.search(lines[i]) for r in field_rules)
-        for i in range(len(lines))]
+    # Only the lines near the body's start can be the headline's meta lines.
+    meta_lines = [False] * len(lines)
+    for i in range(max(0, start - HEADLINE_SEARCH), min(len(lines), start + 2)):
+        meta_lines[i] = screen is not None and screen.search(lines[i]) and any(
+            len(lines[i]) <= r.max_chars and r.search(lines[i]) for r in field_rules)
     headline = find_headline(lines, start, facts.page_title, facts.headings, meta_lines)
     chinese = is_chinese(text or facts.page_title, facts.declared_lang)
     stated = list(facts.candidates)

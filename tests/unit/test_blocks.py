@@ -1,6 +1,6 @@
 from selectolax.lexbor import LexborHTMLParser
 
-from cleaners.blocks import Line, _Lines, block_lines
+from cleaners.blocks import Line, PageWalk, _Lines, block_lines
 
 
 def test_lines_collapse_spaces_and_drop_empty_ones() -> None:
@@ -16,3 +16,23 @@ def test_a_nul_in_a_line_leaves_the_lines_apart() -> None:
         lines.inside = inside
         lines.flush()
     assert lines.lines() == [Line("a\0 b", False), Line("c d", True)]
+
+
+def test_a_walk_replayed_over_the_nodes_left_gives_the_lines_of_a_fresh_walk() -> None:
+    html = ("<div>lead<div class='share'>share to<br>weibo</div>tail<span class='n'> more"
+            "</span></div><p>one<br>two</p><ul><li class='n'>x</li><li>y</li></ul>")
+    tree = LexborHTMLParser(html)
+    assert tree.body is not None
+    walk = PageWalk(tree.body)
+    assert walk.lines() == block_lines(tree.body)
+    for node in tree.css(".share, .n"):
+        node.decompose()
+    marked = tree.css_first("p")
+    assert marked is not None
+    live = {n.mem_id for n in tree.body.traverse(include_text=True)}
+    inside = {n.mem_id for n in marked.traverse(include_text=True)}
+    replayed = walk.lines(live, inside)
+    assert replayed == block_lines(tree.body, marked)
+    # The removed block no longer splits its parent's line.
+    assert replayed == [Line("leadtail", False), Line("one", True), Line("two", True),
+                        Line("y", False)]
