@@ -73,14 +73,6 @@ def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 
 @cache
-def _letters(pattern: re.Pattern[str]) -> tuple[tuple[frozenset[str], str], ...] | None:
-    """The needles with their characters: a needle with a character the page lacks
-    is passed over without a search."""
-    found = needles(pattern)
-    return None if found is None else tuple((frozenset(n), n) for n in sorted(found))
-
-
-@cache
 def _test(pattern: re.Pattern[str]) -> Callable[[str], object]:
     """The pattern's test of a text: an anchored pattern matches at the start or not
     at all, so ``match`` answers as ``search`` would, sooner."""
@@ -138,29 +130,25 @@ class PageText:
         self._needles: dict[str, bool] = {}  # patterns share needles (来源, 相关)
         self._found: set[str] = set()
 
-    def _has(self, letters: frozenset[str], needle: str) -> bool:
-        found = self._needles.get(needle)
-        if found is None:
-            found = self._needles[needle] = (self.chars.issuperset(letters)
-                                             and needle in self.text)
-            if found:
-                self._found.add(needle)
-        return found
-
-    def found(self, plan: _Plan) -> set[str]:
-        """The needles of ``plan`` that are in the text (with those found before)."""
+    def _scan(self, needles: Iterable[tuple[str, frozenset[str]]]) -> set[str]:
+        """The needles found in the text so far, each of ``needles`` looked for once."""
         known, found, chars, text = self._needles, self._found, self.chars, self.text
-        for needle, letters in plan.needles:
+        for needle, letters in needles:
             if needle not in known:
                 hit = known[needle] = chars.issuperset(letters) and needle in text
                 if hit:
                     found.add(needle)
         return found
 
+    def found(self, plan: _Plan) -> set[str]:
+        """The needles of ``plan`` that are in the text (with those found before)."""
+        return self._scan(plan.needles)
+
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` can match some text made of the page's text nodes."""
-        found = _letters(pattern)
-        return found is None or any(self._has(letters, needle) for letters, needle in found)
+        found = needles(pattern)
+        return found is None or not self._scan(
+            (needle, frozenset(needle)) for needle in found).isdisjoint(found)
 
 
 def _admitted(found: frozenset[str] | None, present: set[str]) -> bool:
