@@ -24,7 +24,6 @@ fall to it) and is never taken.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -32,7 +31,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .extract import extract_lines, extract_page
 from .locate import locate_content
 from .rules import RuleSet
-from .tree import node_text
+from .tree import node_text, squeezed
 
 __all__ = ["Body", "find_body"]
 
@@ -53,7 +52,6 @@ _MENU_SHARE = 0.3        # page text beyond the block that is link text: menus
 _REPLACE_SIZE = 0.5      # a replacing page candidate is at least this long against the block
 _ASIDE_TAGS = frozenset(["aside", "figcaption", "form", "header", "footer", "nav"])
 _ASIDE_DEPTH = 4
-_WS = re.compile(r"\s+")
 _N = 4
 
 
@@ -71,7 +69,7 @@ class Body:
 
 
 def _grams(text: str) -> set[str]:
-    text = _WS.sub("", text)
+    text = squeezed(text)
     return {text[i:i + _N] for i in range(max(len(text) - _N + 1, 0))}
 
 
@@ -96,11 +94,11 @@ def _enclosing(node: LexborNode | None, page: set[str]) -> tuple[int, float] | N
 def _menus(tree: LexborHTMLParser, lines: list[str], page_lines: list[str]) -> bool:
     """Whether the page candidate's lines beyond the block are mostly link texts of
     the page: trafilatura fell back to reading the menus, not a better article."""
-    block = {_WS.sub("", line) for line in lines}
-    extra = [key for key in (_WS.sub("", line) for line in page_lines) if key not in block]
+    block = {squeezed(line) for line in lines}
+    extra = [key for key in (squeezed(line) for line in page_lines) if key not in block]
     if not extra or tree.body is None:
         return False
-    links = {_WS.sub("", a.text(deep=True)) for a in tree.body.css("a")}
+    links = {squeezed(a.text(deep=True)) for a in tree.body.css("a")}
     linked = sum(len(key) for key in extra if key in links)
     return linked >= _MENU_SHARE * sum(len(key) for key in extra)
 
@@ -146,20 +144,20 @@ def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) ->
     """The article's lines (before the line pass) from the pruned ``tree``."""
     located = locate_content(tree, rules)
     if located is None:
-        lines = extract_page(tree.html or "", url) if tree.body is not None else []
+        lines = extract_page(tree, url)
         return Body(lines, None, "page:replaces" if lines else None)
     by = located.how.split("+", 1)[0]
     lines = extract_lines(located.nodes, url)
     text = "".join(lines)
-    kept = len(_WS.sub("", text)) >= _CHEAP_KEPT * len(
-        _WS.sub("", "".join(node_text(n) for n in located.nodes)))
+    kept = len(squeezed(text)) >= _CHEAP_KEPT * len(
+        squeezed("".join(node_text(n) for n in located.nodes)))
     # Joined siblings (the columns of one article, a listicle's items, a lede) stand
     # for their parent: the article around them is looked for from there.
     anchor = located.nodes[0].parent if len(located.nodes) > 1 else located.node
     if kept and not _aside(anchor) and (located.share >= _CHEAP_SHARE or (
             located.share >= _MINOR_BLOCK and located.rival < _RIVAL_SHARE)):
         return Body(lines, located.node, located.how, located.nodes, by)
-    page = extract_page(tree.html or "", url)
+    page = extract_page(tree, url)
     why = (None if _menus(tree, lines, page)
            else _page_wins(lines, page, anchor or located.node, located.share))
     if why is None:

@@ -121,8 +121,13 @@ def _best(paragraphs: list[Paragraph]) -> tuple[LexborNode, float] | None:
             nodes[node.mem_id] = node
     if not scores:
         return None
-    top = sorted(scores, key=scores.__getitem__, reverse=True)[:_TOP_CANDIDATES]
-    best_id = max(top, key=lambda i: scores[i] * _weight(nodes[i]))
+    best_id, best = -1, -1.0
+    for i in sorted(scores, key=scores.__getitem__, reverse=True)[:_TOP_CANDIDATES]:
+        if scores[i] <= best:
+            break  # a weight is at most 1: neither this candidate nor a later one wins
+        value = scores[i] * _weight(nodes[i])
+        if value > best:
+            best_id, best = i, value
     return nodes[best_id], scores[best_id] / total
 
 

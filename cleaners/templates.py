@@ -43,10 +43,10 @@ from .decode import decode_bytes
 from .prune import NOISE_TAGS, link_density, node_text
 from .rules import Rule, RuleSet
 from .segment import is_sentence
+from .tree import squeezed
 
 __all__ = ["SiteTemplate"]
 
-_WS = re.compile(r"\s+")
 _NAME_CHARS = re.compile(r"[^a-z0-9.-]+")
 _PROSE_MAX_LINK_DENSITY = 0.3
 _BLOCK_TAGS = ("div, ul, ol, dl, table, p, li, dd, section, aside, header, footer, nav, "
@@ -60,7 +60,7 @@ _COPY_MIN_CHARS = 80
 
 def _key(text: str) -> str:
     """The normalised text: NFKC, no whitespace."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text))
+    return squeezed(unicodedata.normalize("NFKC", text))
 
 
 def _digest(text: str) -> str:

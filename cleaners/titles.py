@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .tree import squeezed
+
 __all__ = ["HEADLINE_SEARCH", "find_headline", "split_title"]
 
-_SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—|–|\s-\s|-(?=[^-]{2,16}$))\s*")
 # A bare "-" splits off a site name only when what follows reads like one
 # ("…城！-新华网"), so "1-10月" and "2023-2024学年" stay whole.
@@ -29,17 +30,13 @@ _NOT_HEADLINE = re.compile(r"[>›»]|^\s*(?:首页|当前位置|您的位置|�
 _ACCOUNT_MAX_CHARS = 8  # an account or outlet name between headline and dateline
 
 
-def _squash(text: str) -> str:
-    return _SPACES.sub("", text)
-
-
 def split_title(page_title: str, heading: str | None = None) -> tuple[str | None, str | None]:
     """Split a ``<title>`` into (title, site name) on its "_" / "-" / "|" suffix.
 
     When the page has a heading that the ``<title>`` starts with, the heading is the
     title and the rest is the site name, so a "-" inside a title ("1-10月…") survives.
     """
-    page_title = _SPACES.sub(" ", page_title or "").strip()
+    page_title = " ".join((page_title or "").split())
     if not page_title:
         return (heading or None), None
     if heading and page_title.startswith(heading) and len(heading) < len(page_title):
@@ -72,15 +69,15 @@ def find_headline(lines: Sequence[str], start: int, page_title: str,
     line above that one is a section heading (新闻动态) that the ``<title>`` repeats,
     and the line above the meta wins.
     """
-    title = _squash(page_title)
-    heads = {_squash(h) for h in headings}
+    title = squeezed(page_title)
+    heads = {squeezed(h) for h in headings}
     window = range(min(len(lines) - 1, start + 1), max(0, start - HEADLINE_SEARCH) - 1, -1)
     far = range(min(len(lines) - 1, start + 1), max(0, start - _NAMED_SEARCH) - 1, -1)
-    main = _squash(split_title(page_title)[0] or "")
+    main = squeezed(split_title(page_title)[0] or "")
     named = next((i for i in far if _headline_like(lines[i]) and (
-        _squash(lines[i]) in heads and title.startswith(_squash(lines[i])[:6])
-        or title.startswith(_squash(lines[i]))
-        and len(_squash(lines[i])) >= _TITLE_SHARE * len(main))), None)
+        squeezed(lines[i]) in heads and title.startswith(squeezed(lines[i])[:6])
+        or title.startswith(squeezed(lines[i]))
+        and len(squeezed(lines[i])) >= _TITLE_SHARE * len(main))), None)
     if named is not None and named >= start:  # the body repeats it: the header's copy
         named = next((i for i in far if i < start and lines[i] == lines[named]), named)
     above_meta = next((i for i in window if i + 1 < len(lines) and meta_lines[i + 1]
@@ -88,11 +85,11 @@ def find_headline(lines: Sequence[str], start: int, page_title: str,
                        and _headline_like(lines[i])
                        and not _NOT_HEADLINE.search(lines[i])), None)
     if (above_meta is not None and above_meta > 0
-            and len(_squash(lines[above_meta])) <= _ACCOUNT_MAX_CHARS
+            and len(squeezed(lines[above_meta])) <= _ACCOUNT_MAX_CHARS
             and _headline_like(lines[above_meta - 1])
             and len(lines[above_meta - 1]) > len(lines[above_meta])):
         above_meta -= 1  # headline / account name (加拿大必读, IT之家) / dateline
     if named is None or (above_meta is not None and above_meta > named
-                         and len(_squash(lines[named])) <= _SECTION_MAX_CHARS):
+                         and len(squeezed(lines[named])) <= _SECTION_MAX_CHARS):
         return above_meta
     return named

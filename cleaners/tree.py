@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .errors import ExtractionError
 
 __all__ = ["A_ID", "BR_ID", "COMMENT_ID", "MAX_NESTING", "TEXT_ID", "TextIndex", "link_density",
-           "nesting_depth", "node_text", "parse_html", "tag_ids", "within"]
+           "nesting_depth", "node_text", "parse_html", "squeezed", "tag_ids", "within"]
 
 #: Deepest element nesting parsed. Real pages stay under about 700 (script text
 #: included); the parser's time grows with the square of the depth beyond.
@@ -40,6 +40,12 @@ A_ID, BR_ID = (next(iter(tag_ids(name))) for name in ("a", "br"))
 
 def node_text(node: LexborNode) -> str:
     return node.text(deep=True, separator=" ", strip=True)
+
+
+def squeezed(text: str) -> str:
+    """``text`` without its white space: what ``re.sub(r"\\s+", "", text)`` gives
+    (both use ``str.isspace``), in a third of the time."""
+    return "".join(text.split())
 
 
 def within(node: LexborNode | None, ids: set[int]) -> bool:

@@ -136,10 +136,10 @@ def test_lead_paragraphs_before_the_body_join_it() -> None:
     assert clean_html(page).text.splitlines() == PARAGRAPHS
 
 
-def test_trafilatura_reads_the_markup_lxml_parses_or_refuses() -> None:
-    # The tree handed to trafilatura keeps its reading of the block; a document lxml
-    # refuses to parse (nothing in it) gives no lines, not an error.
+def test_trafilatura_reads_the_markup_lxml_parses_and_an_empty_page_gives_nothing() -> None:
+    # The tree handed to trafilatura keeps its reading of the block; an empty page
+    # gives no lines, not an error.
     block = LexborHTMLParser("<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>")
     assert block.body is not None and block.body.child is not None
     assert extract_lines(block.body.child) == PARAGRAPHS
-    assert extract_page("") == []
+    assert extract_page(LexborHTMLParser("")) == []
