@@ -1,12 +1,22 @@
+import re
+
 from selectolax.lexbor import LexborHTMLParser
 
-from cleaners.blocks import Line, PageWalk, _Lines, block_lines
+from cleaners.blocks import SPACES, Line, PageWalk, _Lines, block_lines
 
 
 def test_lines_collapse_spaces_and_drop_empty_ones() -> None:
     tree = LexborHTMLParser("<p> a \u3000\t b </p><p> </p><div>c<br>d<span> e</span></div>")
     assert tree.body is not None
     assert [line.text for line in block_lines(tree.body)] == ["a b", "c", "d e"]
+
+
+def test_spaces_collapse_every_run_of_white_space_as_one_class_would() -> None:
+    # SPACES leaves a lone space alone; the result is that of collapsing every run.
+    runs = re.compile(r"[ \t\r\n\u00a0\u3000]+")
+    pieces = ["a", " ", "  ", "\t", "\n \n", "\u00a0", " \u3000 ", "\r\n", "\u2002", "b c"]
+    for text in (" ".join(pieces), "".join(pieces), " x ", "x", "", "\u3000", "  a\u00a0 b  "):
+        assert SPACES.sub(" ", text) == runs.sub(" ", text)
 
 
 def test_a_nul_in_a_line_leaves_the_lines_apart() -> None:
