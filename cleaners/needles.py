@@ -1,11 +1,13 @@
 """Which pattern rules can match anywhere in a page: one look at the page's text.
 
 Most patterns cannot match unless one of a few literal strings is in the text
-(相关阅读, 版权所有 …): their *needles*, read from the parsed pattern. A pattern none
-of whose needles is in the page's text cannot match any block of it, so a page's
-blocks are matched against the few patterns left instead of the screens of all.
-Needles hold no whitespace: a block's text joins its text nodes with spaces, so a
-needle found in it lies within one text node, and so in the page's text.
+(相关阅读, 版权所有 …): their *needles*, read from the parsed pattern. A pattern
+holds a set of them per item of its sequence (a pattern for "2024年" needs "19" or
+"20", and "年"): a pattern one of whose sets has no needle in the page's text
+cannot match any block of it, so a page's blocks are matched against the few
+patterns left instead of the screens of all. Needles hold no whitespace: a block's
+text joins its text nodes with spaces, so a needle found in it lies within one text
+node, and so in the page's text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from .rules import Rule, is_anchored
 
-__all__ = ["LineScreen", "PageRules", "PageText", "needles"]
+__all__ = ["LineScreen", "PageRules", "PageText", "needle_sets"]
 
 _Needles = frozenset[str] | None
 _MAX_CLASS = 8  # a character class of more literals says little
@@ -34,6 +36,12 @@ def _best(found: Iterable[_Needles]) -> _Needles:
 
 def _sequence(items: Any) -> _Needles:
     """Needles of a sequence of parsed items: any one item's needles will do."""
+    return _best(_items(items))
+
+
+def _items(items: Any) -> list[_Needles]:
+    """The needles of each item of a sequence of parsed items (``None`` for an item
+    with none known): a match of the sequence holds a needle of every item."""
     found: list[_Needles] = []
     run: list[str] = []
     op: Any
@@ -60,16 +68,21 @@ def _sequence(items: Any) -> _Needles:
             found.append(frozenset(chr(c) for _, c in arg))
     if run:
         found.append(frozenset(["".join(run)]))
-    return _best(found)
+    return found
+
+
+_NeedleSets = tuple[frozenset[str], ...]
 
 
 @cache
-def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Strings one of which every match of ``pattern`` contains; ``None`` when none
-    are known (a case-insensitive pattern, or one without literals)."""
+def needle_sets(pattern: re.Pattern[str]) -> _NeedleSets:
+    """Sets of strings such that every match of ``pattern`` contains one string of
+    each set; none when nothing is known (a case-insensitive pattern, or one
+    without literals)."""
     if pattern.flags & re.IGNORECASE or "(?i" in pattern.pattern:
-        return None
-    return _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
+        return ()
+    return tuple(dict.fromkeys(
+        n for n in _items(sre_parse.parse(pattern.pattern, pattern.flags)) if n))
 
 
 @cache
@@ -81,16 +94,21 @@ def _test(pattern: re.Pattern[str]) -> Callable[[str], object]:
 
 class _Plan:
     """What the screening needs of some rules, worked out once: per pattern its rule,
-    the rule's ``max_chars``, its test and its needles (``None``: always tried), in
+    the rule's ``max_chars``, its test and its needle sets (none: always tried), in
     rule then pattern order and by falling ``max_chars``; and every needle once."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.entries = [(rule, rule.max_chars, _test(p), needles(p))
+        self.entries = [(rule, rule.max_chars, _test(p), needle_sets(p))
                         for rule in rules for p in rule.patterns]
         self.by_length = sorted(self.entries, key=lambda entry: -entry[1])
-        self.rules = [(rule, [needles(p) for p in rule.patterns]) for rule in rules]
-        self.needles = [(needle, frozenset(needle)) for needle in sorted(
-            {n for *_, found in self.entries for n in found or ()})]
+        self.rules = [(rule, [needle_sets(p) for p in rule.patterns]) for rule in rules]
+        self.needles = _pairs(n for *_, sets in self.entries for found in sets for n in found)
+
+
+def _pairs(needles: Iterable[str]) -> list[tuple[str, frozenset[str]]]:
+    """Each needle once, with its letters (a needle one of whose letters is not in
+    the page is not looked for)."""
+    return [(needle, frozenset(needle)) for needle in sorted(set(needles))]
 
 
 class _Key:
@@ -146,13 +164,12 @@ class PageText:
 
     def may_match(self, pattern: re.Pattern[str]) -> bool:
         """Whether ``pattern`` can match some text made of the page's text nodes."""
-        found = needles(pattern)
-        return found is None or not self._scan(
-            (needle, frozenset(needle)) for needle in found).isdisjoint(found)
+        sets = needle_sets(pattern)
+        return _admitted(sets, self._scan(_pairs(n for found in sets for n in found)))
 
 
-def _admitted(found: frozenset[str] | None, present: set[str]) -> bool:
-    return found is None or not present.isdisjoint(found)
+def _admitted(sets: _NeedleSets, present: set[str]) -> bool:
+    return all(not present.isdisjoint(found) for found in sets)
 
 
 class PageRules:

@@ -2,18 +2,21 @@ import re
 
 from cleaners import default_rules
 from cleaners.lines import LINE_KINDS
-from cleaners.needles import LineScreen, PageRules, PageText, needles
+from cleaners.needles import LineScreen, PageRules, PageText, needle_sets
 
 
-def test_needles_are_the_literals_every_match_holds() -> None:
-    assert needles(re.compile(r"^\s*(?:相关阅读|延伸阅读)\s*$")) == {"相关阅读", "延伸阅读"}
-    assert needles(re.compile(r"ICP\s*[备证]")) == {"ICP"}
-    assert needles(re.compile(r"举报(电话|邮箱)\s*[:：]")) == {"举报"}
+def test_needle_sets_are_the_literals_every_match_holds() -> None:
+    assert needle_sets(re.compile(r"^\s*(?:相关阅读|延伸阅读)\s*$")) == ({"相关阅读", "延伸阅读"},)
+    # One set per item of the sequence: a match holds a needle of each.
+    assert needle_sets(re.compile(r"ICP\s*[备证]")) == ({"ICP"}, {"备", "证"})
+    assert needle_sets(re.compile(r"举报(电话|邮箱)\s*[:：]")) == (
+        {"举报"}, {"电话", "邮箱"}, {":", "："})
+    assert needle_sets(re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*$")) == ({"19", "20"}, {"年"})
     # No literal at all, or case-insensitive: nothing can be ruled out.
-    assert needles(re.compile(r"^\s*\d{1,2}\s*$")) is None
-    assert needles(re.compile(r"(?i)copyright")) is None
+    assert needle_sets(re.compile(r"^\s*\d{1,2}\s*$")) == ()
+    assert needle_sets(re.compile(r"(?i)copyright")) == ()
     # Spaces never enter a needle: a block's text joins its text nodes with them.
-    assert needles(re.compile(r"点击 排行")) == {"点击"}
+    assert needle_sets(re.compile(r"点击 排行")) == ({"点击"}, {"排行"})
 
 
 def test_page_rules_answer_as_the_rule_set_on_every_example() -> None:
@@ -49,3 +52,6 @@ def test_patterns_sharing_a_needle_agree_on_every_page() -> None:
     only_other = PageText("正文 延伸阅读")
     assert not only_other.may_match(shared) and only_other.may_match(other)
     assert not PageText("正文").may_match(other)
+    # A pattern is ruled out too when one of its items has no needle in the page.
+    year = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*$")
+    assert PageText("2024 年").may_match(year) and not PageText("2024 May").may_match(year)
