@@ -127,6 +127,9 @@ def test_a_killed_worker_loses_and_duplicates_nothing(site: DemoSite, postgres_u
                 and _rows(postgres_url, "SELECT count(*) FROM articles") not in ([], [(0,)]))
            and time.monotonic() < deadline and doomed.poll() is None):
         time.sleep(0.02)
+    if doomed.poll() is not None:  # it ended before it could be killed holding leases
+        _, err = doomed.communicate()
+        pytest.fail(f"the worker to kill exited first ({doomed.returncode}): {err.decode()}")
     os.kill(doomed.pid, signal.SIGKILL)
     doomed.communicate()
     assert doomed.returncode == -signal.SIGKILL
