@@ -43,8 +43,9 @@ _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
 
 
 def _trafilatura(document: str, url: str | None) -> str:
-    """trafilatura's text of ``document``; markup lxml refuses to parse (a document
-    with nothing in it) goes to trafilatura as it is, which answers for it."""
+    """trafilatura's text of ``document``. Both callers wrap their markup in a
+    document, which lxml parses; should lxml still refuse one, it goes to
+    trafilatura as it is, which answers for it, instead of failing the page."""
     try:
         tree: lxml_html.HtmlElement | str = lxml_html.fromstring(document, parser=_PARSER)
     except (ValueError, etree.ParserError):
