@@ -19,6 +19,7 @@ from .lines import clean_lines
 from .metadata import PageFacts, html_fields, read_page
 from .prune import prune_tree
 from .rules import RuleSet, resolve_rules
+from .selectors import SelectorScreen
 from .templates import SiteTemplate
 from .textdump import clean_dump
 from .tree import parse_html
@@ -59,10 +60,11 @@ def clean_html(html: bytes | str, url: str | None = None, *,
     tree = parse_html(html, url or "<string>")
     facts = read_page(tree, html, url)
 
-    removed = prune_tree(tree, ruleset)
+    screen = SelectorScreen(tree)  # the page's classes and ids, for every selector pass
+    removed = prune_tree(tree, ruleset, screen)
     if template is not None:
         removed += template.prune(tree, ruleset)
-    body = find_body(tree, ruleset, url)
+    body = find_body(tree, ruleset, url, screen)
     page = _page_lines(tree, facts, body.node)
     cleaned = clean_lines(body.lines, ruleset)
 

@@ -31,6 +31,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .extract import extract_lines, extract_page
 from .locate import locate_content
 from .rules import RuleSet
+from .selectors import SelectorScreen
 from .tree import node_text, squeezed
 
 __all__ = ["Body", "find_body"]
@@ -140,9 +141,10 @@ def _aside(node: LexborNode | None) -> bool:
     return False
 
 
-def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None) -> Body:
+def find_body(tree: LexborHTMLParser, rules: RuleSet, url: str | None = None,
+              screen: SelectorScreen | None = None) -> Body:
     """The article's lines (before the line pass) from the pruned ``tree``."""
-    located = locate_content(tree, rules)
+    located = locate_content(tree, rules, screen)
     if located is None:
         lines = extract_page(tree, url)
         return Body(lines, None, "page:replaces" if lines else None)

@@ -24,6 +24,7 @@ from functools import cached_property
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .rules import RuleSet
+from .selectors import SelectorScreen
 from .tree import link_density, node_text, within
 
 __all__ = ["Located", "locate_content"]
@@ -238,11 +239,12 @@ def _lead(node: LexborNode, paragraphs: list[Paragraph]) -> tuple[LexborNode, ..
     return tuple(reversed(lead))
 
 
-def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> tuple[LexborNode, str] | None:
+def _by_rule(tree: LexborHTMLParser, rules: RuleSet, screen: SelectorScreen
+             ) -> tuple[LexborNode, str] | None:
     for rule in rules.of_kind("content"):
         for selector in rule.selectors:
             best, best_len = None, 0
-            for node in tree.css(selector):
+            for node in screen.select(tree, (selector,)):
                 length = len(node_text(node))
                 if length > best_len:
                     best, best_len = node, length
@@ -251,17 +253,19 @@ def _by_rule(tree: LexborHTMLParser, rules: RuleSet) -> tuple[LexborNode, str] |
     return None
 
 
-def locate_content(tree: LexborHTMLParser, rules: RuleSet) -> Located | None:
+def locate_content(tree: LexborHTMLParser, rules: RuleSet,
+                   screen: SelectorScreen | None = None) -> Located | None:
     """The article's element, or ``None`` when the page has no paragraph at all.
 
     A content rule's element is narrowed to the scored element inside it when that
     one holds most of the paragraph text: template classes such as
     ``.article-content`` sometimes wrap the feed under the article as well.
+    ``screen`` (made from the page when not given) tells which selectors can match.
     """
     if tree.body is None:
         return None
     page = _paragraphs(tree.body)
-    by_rule = _by_rule(tree, rules)
+    by_rule = _by_rule(tree, rules, screen or SelectorScreen(tree))
     if by_rule is not None:
         root, how = by_rule
         ids = {root.mem_id}

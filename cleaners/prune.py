@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .article import SNIPPET_CHARS, Removal
 from .needles import PageRules, PageText
 from .rules import Rule, RuleSet
+from .selectors import SelectorScreen
 from .tree import TextIndex, link_density, node_text, tag_ids
 
 __all__ = ["BLOCK_TAGS", "link_density", "node_text", "prune_tree"]
@@ -59,15 +60,15 @@ def _outermost(matches: list[tuple[LexborNode, Rule]]) -> list[tuple[LexborNode,
 
 
 def _drop_selected(tree: LexborHTMLParser, rules: tuple[Rule, ...], page_chars: int,
-                   removed: list[Removal]) -> None:
+                   removed: list[Removal], screen: SelectorScreen) -> None:
     matches: list[tuple[LexborNode, Rule]] = []
     seen: set[int] = set()
     for rule in rules:
         if not rule.selectors:
             continue
-        # One query per rule (its selectors as a group): one walk of the tree, not one
-        # per selector; the elements come in document order.
-        for node in tree.css(", ".join(rule.selectors)):
+        # One query per rule (its selectors that can match, as a group): one walk of
+        # the tree, not one per selector; the elements come in document order.
+        for node in screen.select(tree, rule.selectors):
             if node.mem_id in seen or node.tag in ("html", "body"):
                 continue
             seen.add(node.mem_id)
@@ -211,14 +212,17 @@ def _drop_lists(blocks: list[LexborNode], rules: RuleSet, page: PageText, remove
         index.decompose(block)
 
 
-def prune_tree(tree: LexborHTMLParser, rules: RuleSet) -> list[Removal]:
-    """Remove noise tags and everything the drop and drop-list rules match."""
+def prune_tree(tree: LexborHTMLParser, rules: RuleSet,
+               screen: SelectorScreen | None = None) -> list[Removal]:
+    """Remove noise tags and everything the drop and drop-list rules match.
+    ``screen`` (made from the page when not given) tells which selectors can match."""
     removed: list[Removal] = []
     tree.strip_tags(NOISE_TAGS)
     # The page's text as it stands before any removal: every block text screened
     # later is made of its text nodes (see cleaners.needles).
     text = node_text(tree.body) if tree.body is not None else ""
-    _drop_selected(tree, rules.of_kind("drop"), len(text), removed)
+    _drop_selected(tree, rules.of_kind("drop"), len(text), removed,
+                   screen or SelectorScreen(tree))
     if tree.body is not None:
         # One text index, whose walk also lists the blocks, for both passes: the list
         # pass keeps the index right as it removes, and the block pass skips what it removed.
