@@ -84,14 +84,13 @@ class SelectorScreen:
     def __init__(self, tree: LexborHTMLParser) -> None:
         classes = " ".join([n.attrs.get("class") or "" for n in tree.css("[class]")]).lower()
         ids = " ".join([n.attrs.get("id") or "" for n in tree.css("[id]")]).lower()
-        self._tokens = {"class": set(classes.split()), "id": set(ids.split())}
-        self._texts = {"class-text": classes, "id-text": ids}
+        # Per kind of need, what its value is looked up in: a set of tokens or a text.
+        self._has: dict[str, set[str] | str] = {
+            "class": set(classes.split()), "id": set(ids.split()),
+            "class-text": classes, "id-text": ids}
 
     def _met(self, need: Need) -> bool:
-        kind, value = need
-        if kind in self._tokens:
-            return value in self._tokens[kind]
-        return value in self._texts[kind]
+        return need[1] in self._has[need[0]]
 
     def may_match(self, selector: str) -> bool:
         """Whether ``selector`` can match an element of the page."""
